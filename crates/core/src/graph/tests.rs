@@ -1,0 +1,204 @@
+//! Graph queries on small drawn chains.
+
+use super::*;
+
+/// Builds a graph from `(kind, name)` nodes and `(from, to)` edges by name; edge kinds
+/// follow from the node kinds. Alternatives are `(service, primary, alternative)`.
+fn graph(nodes: &[(NodeKind, &str)], edges: &[(&str, &str)], alternatives: &[(&str, &str, &str)]) -> ChainGraph {
+    let key = |name: &str| -> NodeKey {
+        let (i, (kind, _)) = nodes.iter().enumerate().find(|(_, (_, n))| *n == name).unwrap_or((usize::MAX, &(NodeKind::Supplier, "")));
+        let u = Uuid::from_u128(i as u128 + 1);
+        match kind {
+            NodeKind::Supplier => NodeKey::Supplier(SupplierId(u)),
+            NodeKind::Offering => NodeKey::Offering(OfferingId(u)),
+            NodeKind::Service => NodeKey::Service(ServiceId(u)),
+        }
+    };
+    let input = GraphInput {
+        nodes: nodes.iter().map(|(_, n)| GraphNode { key: key(n), label: (*n).to_owned() }).collect(),
+        edges: edges
+            .iter()
+            .map(|(f, t)| {
+                let (from, to) = (key(f), key(t));
+                let kind = match (from.kind(), to.kind()) {
+                    (NodeKind::Service, _) => EdgeKind::Uses,
+                    (NodeKind::Offering, _) => EdgeKind::ProvidedBy,
+                    _ => EdgeKind::SubcontractsTo,
+                };
+                GraphEdge { from, to, kind }
+            })
+            .collect(),
+        alternatives: alternatives
+            .iter()
+            .map(|(s, p, a)| GraphAlternative {
+                service: ServiceId(key(s).uuid()),
+                primary: OfferingId(key(p).uuid()),
+                alternative: OfferingId(key(a).uuid()),
+            })
+            .collect(),
+    };
+    match ChainGraph::build(input) {
+        Ok(g) => g,
+        Err(e) => unreachable!("test graph does not build: {e}"),
+    }
+}
+
+fn ix(g: &ChainGraph, name: &str) -> NodeIx {
+    (0..g.n_nodes() as NodeIx).find(|&n| g.label(n) == name).unwrap_or(NodeIx::MAX)
+}
+
+fn names(g: &ChainGraph, path: &[NodeIx]) -> String {
+    path.iter().map(|&n| g.label(n)).collect::<Vec<_>>().join(" > ")
+}
+
+use NodeKind::{Offering as O, Service as V, Supplier as S};
+
+/// ```text
+///  payroll ──uses──▶ hr-saas ──by──▶ HRCo ──sub──▶ Cloudy ──sub──▶ Telco
+///                                      │                ▲
+///  shop ──uses──▶ web-host ──by──▶ HostCo ──sub─────────┘
+///    └──uses──▶ cdn (alt: cdn2) ──by──▶ EdgeCo ──sub──▶ Telco
+///                    cdn2 ──by──▶ EdgeTwo ──sub──▶ Telco
+/// ```
+fn sample() -> ChainGraph {
+    graph(
+        &[
+            (V, "payroll"),
+            (V, "shop"),
+            (O, "hr-saas"),
+            (O, "web-host"),
+            (O, "cdn"),
+            (O, "cdn2"),
+            (S, "HRCo"),
+            (S, "HostCo"),
+            (S, "Cloudy"),
+            (S, "Telco"),
+            (S, "EdgeCo"),
+            (S, "EdgeTwo"),
+        ],
+        &[
+            ("payroll", "hr-saas"),
+            ("hr-saas", "HRCo"),
+            ("HRCo", "Cloudy"),
+            ("Cloudy", "Telco"),
+            ("shop", "web-host"),
+            ("web-host", "HostCo"),
+            ("HostCo", "Cloudy"),
+            ("shop", "cdn"),
+            ("cdn", "EdgeCo"),
+            ("EdgeCo", "Telco"),
+            ("cdn2", "EdgeTwo"),
+            ("EdgeTwo", "Telco"),
+        ],
+        &[("shop", "cdn", "cdn2")],
+    )
+}
+
+#[test]
+fn subcontractors_are_found_to_the_asked_depth() {
+    let g = sample();
+    let hr = ix(&g, "HRCo");
+    let one: Vec<_> = g.subcontractors(hr, 1).iter().map(|r| names(&g, &r.path)).collect();
+    assert_eq!(one, ["HRCo > Cloudy"]);
+    let all: Vec<_> = g.subcontractors(hr, 10).iter().map(|r| (names(&g, &r.path), r.depth)).collect();
+    assert_eq!(all, [("HRCo > Cloudy".to_owned(), 1), ("HRCo > Cloudy > Telco".to_owned(), 2)]);
+}
+
+#[test]
+fn dependents_are_explained_by_a_path_from_the_dependent() {
+    let g = sample();
+    let telco = ix(&g, "Telco");
+    let reach = g.dependents(telco);
+    let mut services: Vec<_> = reach
+        .reached()
+        .filter(|&n| g.kind(n) == Some(NodeKind::Service))
+        .map(|n| names(&g, &reach.path(n)))
+        .collect();
+    services.sort();
+    // Each dependent is explained by a shortest path: shop reaches Telco in three links
+    // through its CDN, not in four through its web host.
+    assert_eq!(services, ["payroll > hr-saas > HRCo > Cloudy > Telco", "shop > cdn > EdgeCo > Telco"]);
+    // The alternative cdn2 is not in use, so its supplier EdgeTwo does not count as a dependent path.
+    assert_eq!(reach.depth(ix(&g, "EdgeTwo")), Some(1));
+    assert_eq!(reach.depth(ix(&g, "cdn2")), Some(2));
+    assert_eq!(reach.len(), 12);
+}
+
+#[test]
+fn every_simple_path_is_listed_shortest_first() {
+    let g = sample();
+    let p = g.paths(ix(&g, "shop"), ix(&g, "Telco"), PathLimits::default());
+    let listed: Vec<_> = p.paths.iter().map(|p| names(&g, p)).collect();
+    assert_eq!(listed, ["shop > cdn > EdgeCo > Telco", "shop > web-host > HostCo > Cloudy > Telco"]);
+    assert!(!p.truncated);
+    let capped = g.paths(ix(&g, "shop"), ix(&g, "Telco"), PathLimits { max_depth: 12, max_paths: 1 });
+    assert_eq!(capped.paths.len(), 1);
+    assert!(capped.truncated);
+    let shallow = g.paths(ix(&g, "shop"), ix(&g, "Telco"), PathLimits { max_depth: 3, max_paths: 10 });
+    assert_eq!(shallow.paths.len(), 1);
+    assert!(shallow.truncated);
+    let none = g.paths(ix(&g, "Telco"), ix(&g, "shop"), PathLimits::default());
+    assert!(none.paths.is_empty());
+}
+
+#[test]
+fn concentration_ranks_the_shared_subprocessor_first() {
+    let g = sample();
+    let ranked: Vec<_> =
+        g.concentration().iter().map(|c| (g.label(c.supplier).to_owned(), c.n_services, c.n_upstream_suppliers)).collect();
+    assert_eq!(
+        ranked.first().cloned(),
+        Some(("Telco".to_owned(), 2, 5)),
+        "Telco is reached by both services and by HRCo, Cloudy, HostCo, EdgeCo and EdgeTwo: {ranked:?}"
+    );
+    assert!(ranked.contains(&("Cloudy".to_owned(), 2, 2)));
+}
+
+#[test]
+fn single_points_of_failure_include_the_alternative_that_is_no_alternative() {
+    let g = sample();
+    let mut found: Vec<_> = g
+        .single_points_of_failure()
+        .iter()
+        .map(|s| format!("{}: {} ({})", g.label(s.service), g.label(s.node), s.reason.as_str()))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "payroll: hr-saas (no-alternative)",
+            "shop: Telco (shared-by-all-alternatives)",
+            "shop: web-host (no-alternative)",
+        ]
+    );
+}
+
+#[test]
+fn bad_input_is_refused_with_the_reason() {
+    let a = NodeKey::Supplier(SupplierId(Uuid::from_u128(1)));
+    let b = NodeKey::Service(ServiceId(Uuid::from_u128(2)));
+    let node = |key| GraphNode { key, label: String::new() };
+    let dup = ChainGraph::build(GraphInput { nodes: vec![node(a), node(a)], ..GraphInput::default() });
+    assert_eq!(dup.err(), Some(GraphError::DuplicateNode(a)));
+    let wrong = ChainGraph::build(GraphInput {
+        nodes: vec![node(a), node(b)],
+        edges: vec![GraphEdge { from: a, to: b, kind: EdgeKind::SubcontractsTo }],
+        ..GraphInput::default()
+    });
+    assert!(matches!(wrong, Err(GraphError::WrongEdgeKinds { .. })));
+    let dangling = ChainGraph::build(GraphInput {
+        nodes: vec![node(a)],
+        edges: vec![GraphEdge { from: a, to: NodeKey::Supplier(SupplierId(Uuid::from_u128(9))), kind: EdgeKind::SubcontractsTo }],
+        ..GraphInput::default()
+    });
+    assert!(matches!(dangling, Err(GraphError::DanglingEdge { .. })));
+}
+
+#[test]
+fn cycles_in_subcontracting_terminate() {
+    // A ─sub▶ B ─sub▶ A: suppliers that subcontract to each other.
+    let g = graph(&[(S, "A"), (S, "B")], &[("A", "B"), ("B", "A")], &[]);
+    assert_eq!(g.subcontractors(ix(&g, "A"), 50).len(), 1);
+    assert_eq!(g.dependents(ix(&g, "A")).len(), 2);
+    assert_eq!(g.paths(ix(&g, "A"), ix(&g, "B"), PathLimits::default()).paths.len(), 1);
+}

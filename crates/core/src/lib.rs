@@ -1,0 +1,9 @@
+#![doc = include_str!("../README.md")]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::todo)]
+
+pub mod batch;
+pub mod demo;
+pub mod graph;
+pub mod model;
+
+pub use model::*;

@@ -1,0 +1,173 @@
+#![doc = include_str!("../README.md")]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::todo)]
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chainward_core::batch::{ImportMode, ImportReport, RegistryBatch};
+use chainward_core::graph::GraphInput;
+use chainward_core::model::*;
+
+mod error;
+pub use error::StoreError;
+
+/// Results of the store.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// A window into a long list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// Rows to skip.
+    pub offset: u64,
+    /// Most rows to return (the store caps it at [`Page::MAX_LIMIT`]).
+    pub limit: u64,
+}
+
+impl Page {
+    /// The largest page the store returns.
+    pub const MAX_LIMIT: u64 = 1000;
+    /// Everything, in pages of the largest size (callers loop).
+    pub const FIRST: Page = Page { offset: 0, limit: Page::MAX_LIMIT };
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page { offset: 0, limit: 50 }
+    }
+}
+
+/// One page of a list and the total number of matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paged<T> {
+    /// The rows of this page.
+    pub items: Vec<T>,
+    /// All rows that match the filter.
+    pub total: u64,
+}
+
+/// Filters for listing suppliers; all present filters must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SupplierFilter {
+    /// Case-insensitive substring of the name.
+    pub q: Option<String>,
+    /// Kind.
+    pub kind: Option<SupplierKind>,
+    /// Status.
+    pub status: Option<SupplierStatus>,
+    /// Tier.
+    pub tier: Option<Tier>,
+    /// Country.
+    pub country: Option<CountryCode>,
+}
+
+/// Filters for listing offerings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OfferingFilter {
+    /// Case-insensitive substring of the name.
+    pub q: Option<String>,
+    /// Only this supplier's offerings.
+    pub supplier: Option<SupplierId>,
+    /// Kind.
+    pub kind: Option<OfferingKind>,
+}
+
+/// Filters for listing internal services.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceFilter {
+    /// Case-insensitive substring of the name.
+    pub q: Option<String>,
+    /// Criticality.
+    pub criticality: Option<Tier>,
+    /// Only services that use this offering.
+    pub uses: Option<OfferingId>,
+}
+
+/// The one storage interface. *API Boundary*: the server and the CLI reach the database only
+/// through it.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<()>;
+
+    /// Creates a supplier (validated first).
+    async fn create_supplier(&self, data: SupplierData) -> Result<Supplier>;
+    /// Replaces a supplier's data (owners included); `updated_at` moves only if it changed.
+    async fn update_supplier(&self, id: SupplierId, data: SupplierData) -> Result<Supplier>;
+    /// Deletes a supplier with its offerings, releases, links and uses of its offerings.
+    async fn delete_supplier(&self, id: SupplierId) -> Result<()>;
+    /// One supplier by id.
+    async fn get_supplier(&self, id: SupplierId) -> Result<Supplier>;
+    /// One supplier by id, name (case-insensitive), LEI, DUNS or VAT number.
+    async fn find_supplier(&self, reference: &str) -> Result<Supplier>;
+    /// Suppliers matching a filter, by name.
+    async fn list_suppliers(&self, filter: &SupplierFilter, page: Page) -> Result<Paged<Supplier>>;
+
+    /// Links a supplier to a subcontractor.
+    async fn create_subcontract(&self, data: SubcontractData) -> Result<Subcontract>;
+    /// Removes a subcontracting link.
+    async fn delete_subcontract(&self, id: SubcontractId) -> Result<()>;
+    /// Links where the supplier is either side, or all links.
+    async fn list_subcontracts(&self, supplier: Option<SupplierId>) -> Result<Vec<Subcontract>>;
+
+    /// Creates an offering.
+    async fn create_offering(&self, data: OfferingData) -> Result<Offering>;
+    /// Replaces an offering's data.
+    async fn update_offering(&self, id: OfferingId, data: OfferingData) -> Result<Offering>;
+    /// Deletes an offering with its releases and the uses of it.
+    async fn delete_offering(&self, id: OfferingId) -> Result<()>;
+    /// One offering by id.
+    async fn get_offering(&self, id: OfferingId) -> Result<Offering>;
+    /// One offering by id or name.
+    async fn find_offering(&self, reference: &str) -> Result<Offering>;
+    /// Offerings matching a filter, by name.
+    async fn list_offerings(&self, filter: &OfferingFilter, page: Page) -> Result<Paged<Offering>>;
+    /// Adds a release to an offering.
+    async fn create_release(&self, data: ReleaseData) -> Result<Release>;
+    /// Removes a release.
+    async fn delete_release(&self, id: ReleaseId) -> Result<()>;
+    /// The releases of an offering, newest release date first.
+    async fn list_releases(&self, offering: OfferingId) -> Result<Vec<Release>>;
+
+    /// Creates an internal service with its uses.
+    async fn create_service(&self, data: ServiceData) -> Result<Service>;
+    /// Replaces a service's data and uses.
+    async fn update_service(&self, id: ServiceId, data: ServiceData) -> Result<Service>;
+    /// Deletes a service.
+    async fn delete_service(&self, id: ServiceId) -> Result<()>;
+    /// One service by id.
+    async fn get_service(&self, id: ServiceId) -> Result<Service>;
+    /// One service by id or name.
+    async fn find_service(&self, reference: &str) -> Result<Service>;
+    /// Services matching a filter, by name.
+    async fn list_services(&self, filter: &ServiceFilter, page: Page) -> Result<Paged<Service>>;
+
+    /// Applies a batch in one transaction: upserts suppliers (matched by LEI, DUNS, VAT,
+    /// then name), links, offerings, releases, services and uses, resolving names. With
+    /// [`ImportMode::AllOrNothing`] any bad row means nothing is written; with
+    /// [`ImportMode::SkipBad`] the good rows are written. Re-applying the same batch
+    /// changes nothing.
+    async fn import(&self, batch: RegistryBatch, mode: ImportMode) -> Result<ImportReport>;
+    /// The whole registry as a batch, names as references, sorted by name.
+    async fn export(&self) -> Result<RegistryBatch>;
+    /// Every node, edge and alternative, for [`chainward_core::graph::ChainGraph::build`].
+    async fn graph_input(&self) -> Result<GraphInput>;
+}
+
+/// Opens the database a URL names and brings its schema up to date: `sqlite://PATH`
+/// (created if missing; `sqlite::memory:` for a private in-memory database),
+/// `postgres://…` or `postgresql://…`. Any other scheme is an error.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    let _ = url;
+    Err(StoreError::UnknownScheme(url.to_owned()))
+}
