@@ -256,6 +256,10 @@ pub enum ImportMode {
     AllOrNothing,
     /// Write the good rows and report the bad ones.
     SkipBad,
+    /// Check every row as [`ImportMode::AllOrNothing`] would, report, and write nothing.
+    /// Lets a caller that already found bad rows elsewhere (a CSV parser) report every bad
+    /// row at once.
+    DryRun,
 }
 
 /// How many rows of one table changed.

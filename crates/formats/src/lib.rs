@@ -1,1 +1,4 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::todo)]
+
+pub mod csv;
