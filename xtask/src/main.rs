@@ -1,1 +1,94 @@
-fn main() {}
+//! chainward's developer tasks, run as `cargo xtask <task>`:
+//!
+//! - `test`: the whole test suite (every crate, the tidy checks, the storage suite on
+//!   PostgreSQL too when `CHAINWARD_TEST_POSTGRES` is set);
+//! - `bench`: the benchmarks, printing medians and ratios to their targets;
+//! - `tidy`: the tidy checks alone.
+
+mod tidy;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().map(String::as_str).unwrap_or("help");
+    let rest = args.get(1..).unwrap_or(&[]);
+    match task {
+        "test" => test(rest),
+        "bench" => bench(rest),
+        "tidy" => cargo(&["test", "--package", "xtask", "--", "tidy"]),
+        _ => {
+            eprintln!("usage: cargo xtask test|bench|tidy [extra arguments for the test runner]");
+            if task == "help" || task == "--help" { Ok(()) } else { bail!("unknown task {task:?}") }
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate's folder).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The one setting for the public test data: `CHAINWARD_DATA`, default `../shared/data`
+/// beside the checkout. Said loudly when it is missing, since tests that read it then
+/// report so rather than pass silently.
+fn check_data() {
+    let data = std::env::var_os("CHAINWARD_DATA").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/data"));
+    if data.join("SOURCES.md").is_file() {
+        println!("xtask: public test data at {}", data.display());
+    } else {
+        eprintln!("xtask: WARNING: public test data NOT FOUND at {} (set CHAINWARD_DATA)", data.display());
+    }
+}
+
+fn test(extra: &[String]) -> Result<()> {
+    check_data();
+    match std::env::var("CHAINWARD_TEST_POSTGRES") {
+        Ok(url) => println!("xtask: the storage suite runs on SQLite and on PostgreSQL at {url}"),
+        Err(_) => println!("xtask: CHAINWARD_TEST_POSTGRES is not set: the storage suite runs on SQLite only"),
+    }
+    let nextest = Command::new("cargo").args(["nextest", "--version"]).output().map(|o| o.status.success());
+    if nextest.unwrap_or(false) {
+        // Doctests first: nextest does not run them, and its summary should close the run.
+        cargo(&["test", "--workspace", "--doc"])?;
+        let mut args = vec!["nextest", "run", "--workspace", "--all-targets", "--no-fail-fast"];
+        args.extend(extra.iter().map(String::as_str));
+        cargo(&args)
+    } else {
+        let mut args = vec!["test", "--workspace", "--all-targets", "--no-fail-fast"];
+        args.extend(extra.iter().map(String::as_str));
+        cargo(&args)
+    }
+}
+
+fn bench(extra: &[String]) -> Result<()> {
+    let mut args = vec!["bench", "--package", "chainward-core", "--bench", "graph"];
+    args.extend(extra.iter().map(String::as_str));
+    cargo(&args)
+}
+
+fn cargo(args: &[&str]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(&cargo)
+        .args(args)
+        .current_dir(root())
+        .status()
+        .with_context(|| format!("cannot run {cargo} {}", args.join(" ")))?;
+    if !status.success() {
+        bail!("cargo {} failed ({status})", args.join(" "));
+    }
+    Ok(())
+}

@@ -1,1 +1,65 @@
-fn main() {}
+//! The `chainward` command: parse arguments, open the store, call the library crates, map
+//! the outcome to an exit code (0 ok, 1 negative verdict, 2 usage or input error) with the
+//! error on stderr.
+
+mod args;
+mod csv;
+mod demo;
+mod graph;
+mod output;
+mod registry;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+/// How a command that ran to the end came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Success: exit 0.
+    Ok,
+    /// A negative verdict (e.g. rows were skipped): exit 1.
+    Negative,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CHAINWARD_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,chainward=info,chainward_server=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("chainward: error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Negative) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("chainward: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let store = chainward_store::open(&cli.database).await?;
+    let format = cli.format;
+    match cli.command {
+        Command::Serve(args) => serve::run(store, args).await,
+        Command::Demo(args::DemoCommand::Load) => demo::load(store, format).await,
+        Command::Supplier(c) => registry::supplier(store, format, c).await,
+        Command::Offering(c) => registry::offering(store, format, c).await,
+        Command::Service(c) => registry::service(store, format, c).await,
+        Command::Graph(c) => graph::run(store, format, c).await,
+    }
+}

@@ -168,19 +168,21 @@ impl RegistryBatch {
     /// identifier, link or pair), each reported against the later line.
     pub fn duplicate_keys(&self) -> Vec<RowProblem> {
         let mut problems = Vec::new();
-        let mut check = |table: Table, column: &'static str, line: u64, key: String, seen: &mut HashMap<String, u64>| {
-            if let Some(first) = seen.get(&key) {
-                problems.push(RowProblem {
-                    table,
-                    line,
-                    column: Some(column.to_owned()),
-                    reason: format!("duplicate key {key:?}: line {first} has it already"),
-                });
-            } else {
-                seen.insert(key, line);
-            }
-        };
-        let (mut names, mut leis, mut duns, mut vats) = (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
+        let mut check =
+            |table: Table, column: &'static str, line: u64, key: String, seen: &mut HashMap<String, u64>| {
+                if let Some(first) = seen.get(&key) {
+                    problems.push(RowProblem {
+                        table,
+                        line,
+                        column: Some(column.to_owned()),
+                        reason: format!("duplicate key {key:?}: line {first} has it already"),
+                    });
+                } else {
+                    seen.insert(key, line);
+                }
+            };
+        let (mut names, mut leis, mut duns, mut vats) =
+            (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
         for s in &self.suppliers {
             check(Table::Suppliers, "name", s.line, fold(&s.row.name), &mut names);
             let ids = &s.row.legal_ids;
@@ -194,7 +196,13 @@ impl RegistryBatch {
         }
         let mut links = HashMap::new();
         for s in &self.subcontracts {
-            check(Table::Subcontracts, "subcontractor", s.line, pair(&s.row.supplier, &s.row.subcontractor), &mut links);
+            check(
+                Table::Subcontracts,
+                "subcontractor",
+                s.line,
+                pair(&s.row.supplier, &s.row.subcontractor),
+                &mut links,
+            );
         }
         let mut offerings = HashMap::new();
         for o in &self.offerings {

@@ -405,14 +405,14 @@ impl ChainGraph {
                     if only.is_some_and(|k| k != kind) {
                         continue;
                     }
-                    if let Some(slot) = depth.get_mut(next as usize) {
-                        if *slot == u32::MAX {
-                            *slot = d + 1;
-                            if let Some(p) = parent.get_mut(next as usize) {
-                                *p = node;
-                            }
-                            order.push(next);
+                    if let Some(slot) = depth.get_mut(next as usize)
+                        && *slot == u32::MAX
+                    {
+                        *slot = d + 1;
+                        if let Some(p) = parent.get_mut(next as usize) {
+                            *p = node;
                         }
+                        order.push(next);
                     }
                 }
             }
@@ -467,10 +467,10 @@ impl ChainGraph {
                             cursors.push(0);
                         }
                         None => {
-                            if let Some(done) = path.pop() {
-                                if let Some(f) = on_path.get_mut(done as usize) {
-                                    *f = false;
-                                }
+                            if let Some(done) = path.pop()
+                                && let Some(f) = on_path.get_mut(done as usize)
+                            {
+                                *f = false;
                             }
                             cursors.pop();
                         }
@@ -630,11 +630,11 @@ impl Scratch {
                 if only.is_some_and(|k| k != kind) {
                     continue;
                 }
-                if let Some(s) = self.seen.get_mut(next as usize) {
-                    if *s != epoch {
-                        *s = epoch;
-                        self.queue.push(next);
-                    }
+                if let Some(s) = self.seen.get_mut(next as usize)
+                    && *s != epoch
+                {
+                    *s = epoch;
+                    self.queue.push(next);
                 }
             }
         }

@@ -137,10 +137,7 @@ macro_rules! spelled_enum {
 
 /// Accepts what people type in spreadsheets: any case, spaces or underscores for dashes.
 fn normalise_spelling(s: &str) -> String {
-    s.trim()
-        .chars()
-        .map(|c| if c == ' ' || c == '_' { '-' } else { c.to_ascii_lowercase() })
-        .collect()
+    s.trim().chars().map(|c| if c == ' ' || c == '_' { '-' } else { c.to_ascii_lowercase() }).collect()
 }
 
 spelled_enum!(
@@ -291,9 +288,7 @@ impl FromStr for Tier {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
         let t = t.strip_prefix("tier").or_else(|| t.strip_prefix("Tier")).unwrap_or(t).trim();
-        let n: u8 = t
-            .parse()
-            .map_err(|_| InvalidValue::new("tier", format!("{s:?} is not a tier; use 1 to 4")))?;
+        let n: u8 = t.parse().map_err(|_| InvalidValue::new("tier", format!("{s:?} is not a tier; use 1 to 4")))?;
         Tier::new(n)
     }
 }
@@ -324,10 +319,7 @@ impl FromStr for CountryCode {
             [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
                 Ok(CountryCode([a.to_ascii_uppercase(), b.to_ascii_uppercase()]))
             }
-            _ => Err(InvalidValue::new(
-                "country",
-                format!("{s:?} is not an ISO 3166-1 alpha-2 code such as DE or US"),
-            )),
+            _ => Err(InvalidValue::new("country", format!("{s:?} is not an ISO 3166-1 alpha-2 code such as DE or US"))),
         }
     }
 }
@@ -409,11 +401,8 @@ fn normalise_duns(raw: &str) -> Result<String, InvalidValue> {
 }
 
 fn normalise_vat(raw: &str) -> Result<String, InvalidValue> {
-    let vat: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '.')
-        .collect::<String>()
-        .to_ascii_uppercase();
+    let vat: String =
+        raw.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '.').collect::<String>().to_ascii_uppercase();
     let bytes = vat.as_bytes();
     let prefix_ok = bytes.len() >= 4 && bytes.iter().take(2).all(|b| b.is_ascii_alphabetic());
     let body_ok = bytes.iter().skip(2).all(|b| b.is_ascii_alphanumeric());
@@ -465,11 +454,7 @@ pub fn check_email(field: &'static str, raw: &str) -> Result<String, InvalidValu
         }
         None => false,
     };
-    if ok {
-        Ok(e.to_owned())
-    } else {
-        Err(InvalidValue::new(field, format!("{raw:?} is not an e-mail address")))
-    }
+    if ok { Ok(e.to_owned()) } else { Err(InvalidValue::new(field, format!("{raw:?} is not an e-mail address"))) }
 }
 
 /// A stored record: identity and timestamps around the data.
@@ -544,11 +529,7 @@ impl SupplierData {
         let name = check_name("name", &self.name)?;
         let legal_ids = self.legal_ids.normalised()?;
         let website = self.website.map(|w| check_website(&w)).transpose()?;
-        let owners = self
-            .owners
-            .into_iter()
-            .map(Ownership::validated)
-            .collect::<Result<Vec<_>, _>>()?;
+        let owners = self.owners.into_iter().map(Ownership::validated).collect::<Result<Vec<_>, _>>()?;
         Ok(SupplierData {
             name,
             legal_ids,
@@ -606,11 +587,7 @@ pub struct Ownership {
 impl Ownership {
     /// Checks the name and e-mail.
     pub fn validated(self) -> Result<Self, InvalidValue> {
-        Ok(Ownership {
-            person: check_name("person", &self.person)?,
-            email: check_email("email", &self.email)?,
-            ..self
-        })
+        Ok(Ownership { person: check_name("person", &self.person)?, email: check_email("email", &self.email)?, ..self })
     }
 }
 
@@ -744,7 +721,8 @@ mod tests {
 
     #[test]
     fn vat_and_duns_are_normalised() {
-        let ids = LegalIds { vat: Some("de 123-456-789".into()), duns: Some("15-048-3782".into()), ..LegalIds::default() };
+        let ids =
+            LegalIds { vat: Some("de 123-456-789".into()), duns: Some("15-048-3782".into()), ..LegalIds::default() };
         let ids = ids.normalised().unwrap_or_default();
         assert_eq!(ids.vat.as_deref(), Some("DE123456789"));
         assert_eq!(ids.duns.as_deref(), Some("150483782"));

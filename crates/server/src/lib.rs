@@ -1,1 +1,17 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::todo)]
+
+pub mod api;
+mod error;
+mod extract;
+mod launch;
+mod metrics;
+mod middleware;
+mod router;
+mod state;
+
+pub use error::{ApiError, ErrorBody, ErrorCode, ServerError};
+pub use extract::{ApiJson, ApiPath, ApiQuery};
+pub use launch::{RunningServer, ServerConfig, launch, serve_until};
+pub use router::{api_routes, openapi, router};
+pub use state::AppState;

@@ -9,7 +9,13 @@ use chainward_core::graph::GraphInput;
 use chainward_core::model::*;
 
 mod error;
+mod postgres;
+mod shared;
+mod sqlite;
+
 pub use error::StoreError;
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
 
 /// Results of the store.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -136,7 +142,8 @@ pub trait Store: Send + Sync + 'static {
     async fn create_release(&self, data: ReleaseData) -> Result<Release>;
     /// Removes a release.
     async fn delete_release(&self, id: ReleaseId) -> Result<()>;
-    /// The releases of an offering, newest release date first.
+    /// The releases of an offering, newest release date first (undated last); `NotFound`
+    /// when the offering does not exist.
     async fn list_releases(&self, offering: OfferingId) -> Result<Vec<Release>>;
 
     /// Creates an internal service with its uses.
@@ -155,19 +162,70 @@ pub trait Store: Send + Sync + 'static {
     /// Applies a batch in one transaction: upserts suppliers (matched by LEI, DUNS, VAT,
     /// then name), links, offerings, releases, services and uses, resolving names. With
     /// [`ImportMode::AllOrNothing`] any bad row means nothing is written; with
-    /// [`ImportMode::SkipBad`] the good rows are written. Re-applying the same batch
+    /// [`ImportMode::SkipBad`] the good rows are written; with [`ImportMode::DryRun`]
+    /// everything is checked and rolled back. Re-applying the same batch
     /// changes nothing.
     async fn import(&self, batch: RegistryBatch, mode: ImportMode) -> Result<ImportReport>;
     /// The whole registry as a batch, names as references, sorted by name.
     async fn export(&self) -> Result<RegistryBatch>;
+    /// A number that changes whenever anything in the registry changes (database
+    /// triggers bump it in the writing transaction, whoever writes). Caches of derived data
+    /// compare it to know they are stale; one indexed single-row read.
+    async fn registry_revision(&self) -> Result<i64>;
     /// Every node, edge and alternative, for [`chainward_core::graph::ChainGraph::build`].
     async fn graph_input(&self) -> Result<GraphInput>;
 }
 
 /// Opens the database a URL names and brings its schema up to date: `sqlite://PATH`
-/// (created if missing; `sqlite::memory:` for a private in-memory database),
-/// `postgres://…` or `postgresql://…`. Any other scheme is an error.
+/// (created if missing; `sqlite::memory:` for a private in-memory database), a bare file
+/// path (SQLite), `postgres://…` or `postgresql://…`. Any other scheme is an error; a
+/// database that cannot be reached is [`StoreError::Unavailable`] (after at most ~5 s).
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
-    let _ = url;
-    Err(StoreError::UnknownScheme(url.to_owned()))
+    let shown = without_password(url);
+    let store: Arc<dyn Store> = match url.split_once("://") {
+        Some(("sqlite", _)) => Arc::new(SqliteStore::open(&shown, sqlite::Location::Url(url)).await?),
+        Some(("postgres" | "postgresql", _)) => Arc::new(PgStore::open(url, &shown).await?),
+        Some(_) => return Err(StoreError::UnknownScheme(shown)),
+        None if url.starts_with("sqlite:") => Arc::new(SqliteStore::open(url, sqlite::Location::Url(url)).await?),
+        None => Arc::new(SqliteStore::open(url, sqlite::Location::Path(url)).await?),
+    };
+    tracing::debug!(url = %shown, backend = ?store.backend(), "store opened");
+    Ok(store)
+}
+
+/// The URL with the password of its user info (and any `password=` parameter) removed.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+    let authority = match authority.rsplit_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info.split_once(':').map_or(user_info, |(user, _)| user);
+            format!("{user}@{host}")
+        }
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let kept: Vec<&str> = query.split('&').filter(|p| !p.starts_with("password=")).collect();
+            if kept.is_empty() { path.to_owned() } else { format!("{path}?{}", kept.join("&")) }
+        }
+        None => tail.to_owned(),
+    };
+    format!("{scheme}://{authority}{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_removed_from_urls() {
+        assert_eq!(without_password("postgres://u:secret@h:5432/db"), "postgres://u@h:5432/db");
+        assert_eq!(
+            without_password("postgres://u@h/db?password=x&sslmode=require"),
+            "postgres://u@h/db?sslmode=require"
+        );
+        assert_eq!(without_password("sqlite://data/cw.db"), "sqlite://data/cw.db");
+        assert_eq!(without_password("cw.db"), "cw.db");
+    }
 }

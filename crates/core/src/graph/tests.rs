@@ -6,7 +6,8 @@ use super::*;
 /// follow from the node kinds. Alternatives are `(service, primary, alternative)`.
 fn graph(nodes: &[(NodeKind, &str)], edges: &[(&str, &str)], alternatives: &[(&str, &str, &str)]) -> ChainGraph {
     let key = |name: &str| -> NodeKey {
-        let (i, (kind, _)) = nodes.iter().enumerate().find(|(_, (_, n))| *n == name).unwrap_or((usize::MAX, &(NodeKind::Supplier, "")));
+        let (i, (kind, _)) =
+            nodes.iter().enumerate().find(|(_, (_, n))| *n == name).unwrap_or((usize::MAX, &(NodeKind::Supplier, "")));
         let u = Uuid::from_u128(i as u128 + 1);
         match kind {
             NodeKind::Supplier => NodeKey::Supplier(SupplierId(u)),
@@ -109,11 +110,8 @@ fn dependents_are_explained_by_a_path_from_the_dependent() {
     let g = sample();
     let telco = ix(&g, "Telco");
     let reach = g.dependents(telco);
-    let mut services: Vec<_> = reach
-        .reached()
-        .filter(|&n| g.kind(n) == Some(NodeKind::Service))
-        .map(|n| names(&g, &reach.path(n)))
-        .collect();
+    let mut services: Vec<_> =
+        reach.reached().filter(|&n| g.kind(n) == Some(NodeKind::Service)).map(|n| names(&g, &reach.path(n))).collect();
     services.sort();
     // Each dependent is explained by a shortest path: shop reaches Telco in three links
     // through its CDN, not in four through its web host.
@@ -144,8 +142,11 @@ fn every_simple_path_is_listed_shortest_first() {
 #[test]
 fn concentration_ranks_the_shared_subprocessor_first() {
     let g = sample();
-    let ranked: Vec<_> =
-        g.concentration().iter().map(|c| (g.label(c.supplier).to_owned(), c.n_services, c.n_upstream_suppliers)).collect();
+    let ranked: Vec<_> = g
+        .concentration()
+        .iter()
+        .map(|c| (g.label(c.supplier).to_owned(), c.n_services, c.n_upstream_suppliers))
+        .collect();
     assert_eq!(
         ranked.first().cloned(),
         Some(("Telco".to_owned(), 2, 5)),
@@ -188,7 +189,11 @@ fn bad_input_is_refused_with_the_reason() {
     assert!(matches!(wrong, Err(GraphError::WrongEdgeKinds { .. })));
     let dangling = ChainGraph::build(GraphInput {
         nodes: vec![node(a)],
-        edges: vec![GraphEdge { from: a, to: NodeKey::Supplier(SupplierId(Uuid::from_u128(9))), kind: EdgeKind::SubcontractsTo }],
+        edges: vec![GraphEdge {
+            from: a,
+            to: NodeKey::Supplier(SupplierId(Uuid::from_u128(9))),
+            kind: EdgeKind::SubcontractsTo,
+        }],
         ..GraphInput::default()
     });
     assert!(matches!(dangling, Err(GraphError::DanglingEdge { .. })));

@@ -1,0 +1,456 @@
+//! The command line: every command, option and help text. Scripts depend on these names.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chainward_core::model::{DataAccess, OfferingKind, SupplierKind, SupplierStatus, Tier};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// chainward: the ICT supply chain under ISO/IEC 27001:2022 control 5.21.
+#[derive(Debug, Parser)]
+#[command(name = "chainward", version, about, long_about = None, propagate_version = true)]
+#[command(after_help = "Exit codes: 0 ok, 1 negative verdict (e.g. rows skipped), 2 usage or input error.")]
+pub struct Cli {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "CHAINWARD_DATABASE", default_value = "sqlite://./chainward.db")]
+    pub database: String,
+
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people.
+    Table,
+    /// JSON for scripts.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web UI and HTTP API.
+    Serve(ServeArgs),
+    /// The demo organisation.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+    /// Suppliers and their subcontractors.
+    #[command(subcommand)]
+    Supplier(SupplierCommand),
+    /// Offerings (products and services of suppliers) and their releases.
+    #[command(subcommand)]
+    Offering(OfferingCommand),
+    /// Our internal services and the offerings they use.
+    #[command(subcommand)]
+    Service(ServiceCommand),
+    /// Questions to the supply-chain graph.
+    #[command(subcommand)]
+    Graph(GraphCommand),
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback only until access control exists).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Load the demo organisation first (idempotent).
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// `demo …`.
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Load the demo organisation into the database (idempotent).
+    Load,
+}
+
+/// Fields of a supplier given on the command line.
+#[derive(Debug, Args)]
+pub struct SupplierFields {
+    /// Criticality tier, 1 (most critical) to 4.
+    #[arg(long)]
+    pub tier: Option<Tier>,
+    /// Life cycle status.
+    #[arg(long, value_parser = parse::<SupplierStatus>)]
+    pub status: Option<SupplierStatus>,
+    /// Most sensitive data it can reach: none, internal, confidential, personal-data.
+    #[arg(long, value_parser = parse::<DataAccess>)]
+    pub data_access: Option<DataAccess>,
+    /// ISO 3166-1 alpha-2 country code.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Legal Entity Identifier.
+    #[arg(long)]
+    pub lei: Option<String>,
+    /// D-U-N-S number.
+    #[arg(long)]
+    pub duns: Option<String>,
+    /// VAT number with country prefix.
+    #[arg(long)]
+    pub vat: Option<String>,
+    /// Web site.
+    #[arg(long)]
+    pub website: Option<String>,
+    /// Free text.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Security / PSIRT e-mail.
+    #[arg(long)]
+    pub security_email: Option<String>,
+    /// Incident notification e-mail.
+    #[arg(long)]
+    pub incident_email: Option<String>,
+}
+
+/// `supplier …`.
+#[derive(Debug, Subcommand)]
+pub enum SupplierCommand {
+    /// Register a supplier.
+    Add {
+        /// Name (unique).
+        name: String,
+        /// What it provides, e.g. cloud-service-provider, software-vendor, hosting.
+        #[arg(long, value_parser = parse::<SupplierKind>)]
+        kind: SupplierKind,
+        /// Other fields.
+        #[command(flatten)]
+        fields: SupplierFields,
+    },
+    /// Change a supplier's fields.
+    Update {
+        /// Id, name, LEI, DUNS or VAT number.
+        supplier: String,
+        /// New kind.
+        #[arg(long, value_parser = parse::<SupplierKind>)]
+        kind: Option<SupplierKind>,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Other fields.
+        #[command(flatten)]
+        fields: SupplierFields,
+    },
+    /// List suppliers.
+    List(SupplierListArgs),
+    /// Show one supplier with its offerings, subcontractors and owners.
+    Show {
+        /// Id, name, LEI, DUNS or VAT number.
+        supplier: String,
+    },
+    /// Delete a supplier with its offerings and links.
+    Delete {
+        /// Id, name, LEI, DUNS or VAT number.
+        supplier: String,
+    },
+    /// Record that a supplier subcontracts to another.
+    Link {
+        /// The supplier.
+        supplier: String,
+        /// The subcontractor.
+        subcontractor: String,
+        /// What is subcontracted.
+        #[arg(long)]
+        scope: String,
+        /// Since when (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// The subcontractor handles our data.
+        #[arg(long)]
+        handles_our_data: bool,
+    },
+    /// Import suppliers and subcontracting links from CSV files (see docs/csv.md).
+    Import(ImportArgs),
+    /// Export suppliers or subcontracting links as CSV.
+    Export(ExportArgs<SupplierTable>),
+}
+
+/// `supplier list` filters.
+#[derive(Debug, Args)]
+pub struct SupplierListArgs {
+    /// Name contains.
+    #[arg(long)]
+    pub q: Option<String>,
+    /// Kind.
+    #[arg(long, value_parser = parse::<SupplierKind>)]
+    pub kind: Option<SupplierKind>,
+    /// Status.
+    #[arg(long, value_parser = parse::<SupplierStatus>)]
+    pub status: Option<SupplierStatus>,
+    /// Tier.
+    #[arg(long)]
+    pub tier: Option<Tier>,
+    /// Country.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Page.
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// Pagination.
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// Rows to skip.
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+    /// Most rows to print (at most 1000).
+    #[arg(long, default_value_t = 1000)]
+    pub limit: u64,
+}
+
+/// CSV import.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// CSV files; the table of each is recognised from its header row. All files are
+    /// written in one transaction.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Write the good rows and report the bad ones (exit 1) instead of writing nothing.
+    #[arg(long)]
+    pub skip_bad: bool,
+}
+
+/// CSV export.
+#[derive(Debug, Args)]
+pub struct ExportArgs<T: ValueEnum + Clone + Send + Sync + 'static> {
+    /// Which table.
+    #[arg(long, value_enum)]
+    pub table: Option<T>,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+/// Tables of the supplier commands.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SupplierTable {
+    /// Suppliers (the default).
+    Suppliers,
+    /// Subcontracting links.
+    Subcontracts,
+}
+
+/// Tables of the offering commands.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OfferingTable {
+    /// Offerings (the default).
+    Offerings,
+    /// Releases.
+    Releases,
+}
+
+/// Tables of the service commands.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ServiceTable {
+    /// Services (the default).
+    Services,
+    /// Which offerings each service uses, with alternatives.
+    ServiceUses,
+}
+
+/// `offering …`.
+#[derive(Debug, Subcommand)]
+pub enum OfferingCommand {
+    /// Register an offering of a supplier.
+    Add {
+        /// Name (unique).
+        name: String,
+        /// The supplier (id, name, LEI, DUNS or VAT).
+        #[arg(long)]
+        supplier: String,
+        /// software, hardware, firmware, cloud-service, managed-service, hosting or support.
+        #[arg(long, value_parser = parse::<OfferingKind>)]
+        kind: OfferingKind,
+        /// Free text.
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// List offerings.
+    List {
+        /// Name contains.
+        #[arg(long)]
+        q: Option<String>,
+        /// Only this supplier's.
+        #[arg(long)]
+        supplier: Option<String>,
+        /// Kind.
+        #[arg(long, value_parser = parse::<OfferingKind>)]
+        kind: Option<OfferingKind>,
+        /// Page.
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Show an offering with its releases and the services that use it.
+    Show {
+        /// Id or name.
+        offering: String,
+    },
+    /// Delete an offering.
+    Delete {
+        /// Id or name.
+        offering: String,
+    },
+    /// Record a release of an offering.
+    Release {
+        /// Id or name.
+        offering: String,
+        /// The release's version.
+        #[arg(value_name = "VERSION")]
+        release: String,
+        /// Release date (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Import offerings and releases from CSV files.
+    Import(ImportArgs),
+    /// Export offerings or releases as CSV.
+    Export(ExportArgs<OfferingTable>),
+}
+
+/// `service …`.
+#[derive(Debug, Subcommand)]
+pub enum ServiceCommand {
+    /// Register an internal service.
+    Add {
+        /// Name (unique).
+        name: String,
+        /// Criticality tier 1 to 4.
+        #[arg(long)]
+        criticality: Tier,
+        /// Owner.
+        #[arg(long)]
+        owner: Option<String>,
+        /// Owner's e-mail.
+        #[arg(long)]
+        owner_email: Option<String>,
+        /// Recovery time objective in hours.
+        #[arg(long)]
+        rto_hours: Option<u32>,
+        /// An offering it uses, with alternatives after `=` separated by `|`:
+        /// `--uses "Identra SSO"` or `--uses "Mailstream Email=PostBeacon Mail"`. Repeatable.
+        #[arg(long)]
+        uses: Vec<String>,
+    },
+    /// List services.
+    List {
+        /// Name contains.
+        #[arg(long)]
+        q: Option<String>,
+        /// Criticality.
+        #[arg(long)]
+        criticality: Option<Tier>,
+        /// Only services that use this offering.
+        #[arg(long)]
+        uses: Option<String>,
+        /// Page.
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Show a service with what it uses.
+    Show {
+        /// Id or name.
+        service: String,
+    },
+    /// Delete a service.
+    Delete {
+        /// Id or name.
+        service: String,
+    },
+    /// Import services and service uses from CSV files.
+    Import(ImportArgs),
+    /// Export services or service uses as CSV.
+    Export(ExportArgs<ServiceTable>),
+}
+
+/// Which kind of node a name refers to, when names collide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NodeKindArg {
+    /// A supplier.
+    Supplier,
+    /// An offering.
+    Offering,
+    /// An internal service.
+    Service,
+}
+
+/// `graph …`.
+#[derive(Debug, Subcommand)]
+pub enum GraphCommand {
+    /// The subcontractors of a supplier (fourth parties and beyond).
+    Subcontractors {
+        /// Supplier id, name, LEI, DUNS or VAT.
+        supplier: String,
+        /// How many links deep.
+        #[arg(long, default_value_t = 10)]
+        depth: u32,
+    },
+    /// Everything that depends on a supplier, offering or service, with the path that explains it.
+    Dependents {
+        /// Id or name.
+        node: String,
+        /// What the name refers to, if it names more than one kind of thing.
+        #[arg(long, value_enum)]
+        kind: Option<NodeKindArg>,
+        /// List dependent suppliers and offerings too, not only internal services.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Every simple path from one node to another along dependencies.
+    Path {
+        /// From (a service, offering or supplier).
+        from: String,
+        /// To.
+        to: String,
+        /// What `from` refers to.
+        #[arg(long, value_enum)]
+        from_kind: Option<NodeKindArg>,
+        /// What `to` refers to.
+        #[arg(long, value_enum)]
+        to_kind: Option<NodeKindArg>,
+        /// Longest path in links.
+        #[arg(long, default_value_t = 12)]
+        max_depth: u32,
+        /// Most paths listed.
+        #[arg(long, default_value_t = 100)]
+        max_paths: usize,
+    },
+    /// Suppliers shared by the most chains.
+    Concentration {
+        /// How many to list.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Internal services that fail when one offering or supplier fails.
+    Spof,
+}
+
+/// Parses any of the domain's `FromStr` values for clap, keeping the domain's message.
+fn parse<T: std::str::FromStr>(s: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse::<T>().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn every_command_is_well_formed() {
+        // clap checks names, conflicts and defaults of every subcommand here, not only of
+        // the ones a test happens to run.
+        Cli::command().debug_assert();
+    }
+}

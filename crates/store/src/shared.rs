@@ -1,0 +1,1962 @@
+//! What the two backends share: row shapes and their conversion to the domain, validation
+//! before writes, filter SQL, error mapping, and [`store_impl!`], the macro that writes the
+//! whole [`Store`](crate::Store) implementation once for each backend.
+//!
+//! The SQL is portable between SQLite and PostgreSQL (`$N` placeholders, `ON CONFLICT …
+//! DO UPDATE`, `NULLS LAST`), and the Rust types bound and decoded (`Uuid`, `OffsetDateTime`,
+//! `Date`, `bool`, `i16`, `i64`, `String`) have codecs on both, so one body serves both:
+//! the macro only substitutes the database and connection types and the `BEGIN` statements.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use chainward_core::batch::{RowProblem, Table, TableCounts, fold};
+use chainward_core::model::*;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::StoreError;
+
+/// The current time, truncated to microseconds so that PostgreSQL round-trips it exactly.
+pub(crate) fn now() -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc();
+    t.replace_microsecond(t.microsecond()).unwrap_or(t)
+}
+
+/// A fresh record id.
+pub(crate) fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Conflict(format!("a record with the same key exists already ({})", d.message()))
+            }
+            _ => StoreError::Database(e.to_string()),
+        }
+    }
+}
+
+/// A failed write, with the column at fault when one is (for import row problems).
+#[derive(Debug)]
+pub(crate) struct Fail {
+    /// The column at fault.
+    pub(crate) column: Option<&'static str>,
+    /// The error.
+    pub(crate) error: StoreError,
+}
+
+impl Fail {
+    /// A unique key of `column` is taken.
+    pub(crate) fn conflict(column: &'static str, message: String) -> Self {
+        Fail { column: Some(column), error: StoreError::Conflict(message) }
+    }
+
+    /// `column` names an `entity` that does not exist.
+    pub(crate) fn not_found(column: &'static str, entity: &'static str, reference: impl ToString) -> Self {
+        Fail { column: Some(column), error: StoreError::NotFound { entity, reference: reference.to_string() } }
+    }
+
+    /// The problem of a batch row, or the error that must abort the whole import.
+    pub(crate) fn into_problem(self, table: Table, line: u64) -> Result<RowProblem, StoreError> {
+        let reason = match self.error {
+            StoreError::Invalid(v) => format!("{}: {}", v.field, v.reason),
+            StoreError::NotFound { entity, reference } => format!("unknown {entity} {reference:?}"),
+            StoreError::Conflict(message) => message,
+            other => return Err(other),
+        };
+        Ok(RowProblem { table, line, column: self.column.map(str::to_owned), reason })
+    }
+}
+
+impl From<StoreError> for Fail {
+    fn from(error: StoreError) -> Self {
+        let column = match &error {
+            StoreError::Invalid(v) => Some(v.field),
+            _ => None,
+        };
+        Fail { column, error }
+    }
+}
+
+impl From<InvalidValue> for Fail {
+    fn from(v: InvalidValue) -> Self {
+        Fail { column: Some(v.field), error: StoreError::Invalid(v) }
+    }
+}
+
+impl From<sqlx::Error> for Fail {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+impl From<Fail> for StoreError {
+    fn from(f: Fail) -> Self {
+        f.error
+    }
+}
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// A new record.
+    Created,
+    /// An existing record changed.
+    Updated,
+    /// An existing record was equal already.
+    Unchanged,
+}
+
+impl Outcome {
+    /// Adds the outcome to a table's counts.
+    pub(crate) fn count(self, counts: &mut TableCounts) {
+        match self {
+            Outcome::Created => counts.created += 1,
+            Outcome::Updated => counts.updated += 1,
+            Outcome::Unchanged => counts.unchanged += 1,
+        }
+    }
+}
+
+/// Decodes an enumeration stored with its `as_str()` spelling.
+fn stored<T: FromStr<Err = InvalidValue>>(value: &str) -> Result<T, StoreError> {
+    value.parse().map_err(|e: InvalidValue| StoreError::Database(format!("stored {e}")))
+}
+
+fn stored_tier(n: i16) -> Result<Tier, StoreError> {
+    u8::try_from(n)
+        .map_err(|_| InvalidValue::new("tier", format!("{n} is not a tier")))
+        .and_then(Tier::new)
+        .map_err(|e| StoreError::Database(format!("stored {e}")))
+}
+
+/// The columns of [`SupplierRec`], in order.
+macro_rules! supplier_cols {
+    () => {
+        "id, name, lei, duns, vat, other_id, kind, country, tier, status, data_access, description, website, \
+         security_contact_name, security_contact_email, security_contact_phone, \
+         incident_contact_name, incident_contact_email, incident_contact_phone, \
+         account_contact_name, account_contact_email, account_contact_phone, created_at, updated_at"
+    };
+}
+pub(crate) use supplier_cols;
+
+/// The columns of [`SubcontractRec`], in order.
+macro_rules! subcontract_cols {
+    () => {
+        "id, supplier_id, subcontractor_id, scope, since, handles_our_data, created_at, updated_at"
+    };
+}
+pub(crate) use subcontract_cols;
+
+/// The columns of [`OfferingRec`], in order.
+macro_rules! offering_cols {
+    () => {
+        "id, supplier_id, name, kind, description, created_at, updated_at"
+    };
+}
+pub(crate) use offering_cols;
+
+/// The columns of [`ReleaseRec`], in order.
+macro_rules! release_cols {
+    () => {
+        "id, offering_id, version, released_on, created_at, updated_at"
+    };
+}
+pub(crate) use release_cols;
+
+/// The columns of [`ServiceRec`], in order.
+macro_rules! service_cols {
+    () => {
+        "id, name, owner, owner_email, rto_hours, criticality, description, created_at, updated_at"
+    };
+}
+pub(crate) use service_cols;
+
+/// A row of `suppliers`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SupplierRec {
+    id: Uuid,
+    name: String,
+    lei: Option<String>,
+    duns: Option<String>,
+    vat: Option<String>,
+    other_id: Option<String>,
+    kind: String,
+    country: Option<String>,
+    tier: i16,
+    status: String,
+    data_access: String,
+    description: Option<String>,
+    website: Option<String>,
+    security_contact_name: Option<String>,
+    security_contact_email: Option<String>,
+    security_contact_phone: Option<String>,
+    incident_contact_name: Option<String>,
+    incident_contact_email: Option<String>,
+    incident_contact_phone: Option<String>,
+    account_contact_name: Option<String>,
+    account_contact_email: Option<String>,
+    account_contact_phone: Option<String>,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+/// A row of `supplier_owners`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct OwnerRec {
+    supplier_id: Uuid,
+    area: String,
+    role: String,
+    person: String,
+    email: String,
+}
+
+/// Suppliers with their owners (owners in position order, any supplier order).
+pub(crate) fn assemble_suppliers(rows: Vec<SupplierRec>, owners: Vec<OwnerRec>) -> Result<Vec<Supplier>, StoreError> {
+    let mut by_supplier: HashMap<Uuid, Vec<Ownership>> = HashMap::new();
+    for o in owners {
+        let ownership = Ownership { area: stored(&o.area)?, role: stored(&o.role)?, person: o.person, email: o.email };
+        by_supplier.entry(o.supplier_id).or_default().push(ownership);
+    }
+    rows.into_iter()
+        .map(|r| {
+            let owners = by_supplier.remove(&r.id).unwrap_or_default();
+            r.into_supplier(owners)
+        })
+        .collect()
+}
+
+impl SupplierRec {
+    /// The supplier's id.
+    pub(crate) fn id(&self) -> Uuid {
+        self.id
+    }
+
+    fn into_supplier(self, owners: Vec<Ownership>) -> Result<Supplier, StoreError> {
+        let contact = |name, email, phone| Contact { name, email, phone };
+        Ok(Record {
+            id: SupplierId(self.id),
+            data: SupplierData {
+                name: self.name,
+                legal_ids: LegalIds { lei: self.lei, duns: self.duns, vat: self.vat, other: self.other_id },
+                kind: stored(&self.kind)?,
+                country: self.country.as_deref().map(stored).transpose()?,
+                tier: stored_tier(self.tier)?,
+                status: stored(&self.status)?,
+                data_access: stored(&self.data_access)?,
+                description: self.description,
+                website: self.website,
+                security_contact: contact(
+                    self.security_contact_name,
+                    self.security_contact_email,
+                    self.security_contact_phone,
+                ),
+                incident_contact: contact(
+                    self.incident_contact_name,
+                    self.incident_contact_email,
+                    self.incident_contact_phone,
+                ),
+                account_contact: contact(
+                    self.account_contact_name,
+                    self.account_contact_email,
+                    self.account_contact_phone,
+                ),
+                owners,
+            },
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// A row of `subcontracts`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SubcontractRec {
+    id: Uuid,
+    supplier_id: Uuid,
+    subcontractor_id: Uuid,
+    scope: String,
+    since: Option<Date>,
+    handles_our_data: bool,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+impl From<SubcontractRec> for Subcontract {
+    fn from(r: SubcontractRec) -> Self {
+        Record {
+            id: SubcontractId(r.id),
+            data: SubcontractData {
+                supplier: SupplierId(r.supplier_id),
+                subcontractor: SupplierId(r.subcontractor_id),
+                scope: r.scope,
+                since: r.since,
+                handles_our_data: r.handles_our_data,
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A row of `offerings`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct OfferingRec {
+    id: Uuid,
+    supplier_id: Uuid,
+    name: String,
+    kind: String,
+    description: Option<String>,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+impl TryFrom<OfferingRec> for Offering {
+    type Error = StoreError;
+    fn try_from(r: OfferingRec) -> Result<Self, StoreError> {
+        Ok(Record {
+            id: OfferingId(r.id),
+            data: OfferingData {
+                supplier: SupplierId(r.supplier_id),
+                name: r.name,
+                kind: stored(&r.kind)?,
+                description: r.description,
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// A row of `releases`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ReleaseRec {
+    id: Uuid,
+    offering_id: Uuid,
+    version: String,
+    released_on: Option<Date>,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+impl From<ReleaseRec> for Release {
+    fn from(r: ReleaseRec) -> Self {
+        Record {
+            id: ReleaseId(r.id),
+            data: ReleaseData { offering: OfferingId(r.offering_id), version: r.version, released_on: r.released_on },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A row of `services`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ServiceRec {
+    id: Uuid,
+    name: String,
+    owner: Option<String>,
+    owner_email: Option<String>,
+    rto_hours: Option<i64>,
+    criticality: i16,
+    description: Option<String>,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+impl ServiceRec {
+    /// The service's id.
+    pub(crate) fn id(&self) -> Uuid {
+        self.id
+    }
+}
+
+/// A row of `service_uses`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct UseRec {
+    pub(crate) service_id: Uuid,
+    pub(crate) offering_id: Uuid,
+    pub(crate) purpose: Option<String>,
+}
+
+/// A row of `use_alternatives`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AltRec {
+    pub(crate) service_id: Uuid,
+    pub(crate) offering_id: Uuid,
+    pub(crate) alternative_id: Uuid,
+}
+
+/// Groups uses (in position order) and alternatives (in position order) by service.
+pub(crate) fn group_uses(uses: Vec<UseRec>, alts: Vec<AltRec>) -> HashMap<Uuid, Vec<ServiceUse>> {
+    let mut alternatives: HashMap<(Uuid, Uuid), Vec<OfferingId>> = HashMap::new();
+    for a in alts {
+        alternatives.entry((a.service_id, a.offering_id)).or_default().push(OfferingId(a.alternative_id));
+    }
+    let mut by_service: HashMap<Uuid, Vec<ServiceUse>> = HashMap::new();
+    for u in uses {
+        let alternatives = alternatives.remove(&(u.service_id, u.offering_id)).unwrap_or_default();
+        by_service.entry(u.service_id).or_default().push(ServiceUse {
+            offering: OfferingId(u.offering_id),
+            purpose: u.purpose,
+            alternatives,
+        });
+    }
+    by_service
+}
+
+/// Services with their uses.
+pub(crate) fn assemble_services(
+    rows: Vec<ServiceRec>,
+    uses: Vec<UseRec>,
+    alts: Vec<AltRec>,
+) -> Result<Vec<Service>, StoreError> {
+    let mut uses = group_uses(uses, alts);
+    rows.into_iter()
+        .map(|r| {
+            Ok(Record {
+                id: ServiceId(r.id),
+                data: ServiceData {
+                    name: r.name,
+                    owner: r.owner,
+                    owner_email: r.owner_email,
+                    rto_hours: r
+                        .rto_hours
+                        .map(u32::try_from)
+                        .transpose()
+                        .map_err(|e| StoreError::Database(format!("stored rto_hours: {e}")))?,
+                    criticality: stored_tier(r.criticality)?,
+                    description: r.description,
+                    uses: uses.remove(&r.id).unwrap_or_default(),
+                },
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            })
+        })
+        .collect()
+}
+
+/// Trims free text; empty text is no text.
+fn trimmed(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// Checks an offering before it is written.
+pub(crate) fn validate_offering(data: OfferingData) -> Result<OfferingData, InvalidValue> {
+    Ok(OfferingData { name: check_name("name", &data.name)?, description: trimmed(data.description), ..data })
+}
+
+/// Checks a release before it is written.
+pub(crate) fn validate_release(data: ReleaseData) -> Result<ReleaseData, InvalidValue> {
+    Ok(ReleaseData { version: check_name("version", &data.version)?, ..data })
+}
+
+/// Checks a subcontracting link before it is written.
+pub(crate) fn validate_subcontract(data: SubcontractData) -> Result<SubcontractData, InvalidValue> {
+    if data.supplier == data.subcontractor {
+        return Err(InvalidValue::new("subcontractor", "a supplier cannot subcontract to itself"));
+    }
+    Ok(SubcontractData { scope: check_name("scope", &data.scope)?, ..data })
+}
+
+/// Checks a service before it is written (the core checks plus repeated alternatives).
+pub(crate) fn validate_service(data: ServiceData) -> Result<ServiceData, InvalidValue> {
+    let data = data.validated()?;
+    for u in &data.uses {
+        check_alternatives(u)?;
+    }
+    Ok(ServiceData { description: trimmed(data.description), owner: trimmed(data.owner), ..data })
+}
+
+/// Refuses an offering listed as its own alternative or an alternative listed twice.
+pub(crate) fn check_alternatives(u: &ServiceUse) -> Result<(), InvalidValue> {
+    let mut seen = std::collections::HashSet::new();
+    for a in &u.alternatives {
+        if *a == u.offering {
+            return Err(InvalidValue::new("alternatives", "an offering cannot be its own alternative"));
+        }
+        if !seen.insert(*a) {
+            return Err(InvalidValue::new("alternatives", "the same alternative is listed twice"));
+        }
+    }
+    Ok(())
+}
+
+/// The forms a supplier reference may take, normalised like the stored values.
+pub(crate) struct SupplierKeys {
+    /// Case-folded name.
+    pub(crate) name_key: String,
+    /// As an LEI.
+    pub(crate) lei: String,
+    /// As a DUNS number.
+    pub(crate) duns: String,
+    /// As a VAT number.
+    pub(crate) vat: String,
+}
+
+impl SupplierKeys {
+    /// The keys of a reference.
+    pub(crate) fn of(reference: &str) -> Self {
+        let squeezed = |drop: &[char]| -> String {
+            reference
+                .chars()
+                .filter(|c| !c.is_whitespace() && !drop.contains(c))
+                .collect::<String>()
+                .to_ascii_uppercase()
+        };
+        SupplierKeys {
+            name_key: fold(reference),
+            lei: reference.trim().to_ascii_uppercase(),
+            duns: squeezed(&['-']),
+            vat: squeezed(&['-', '.']),
+        }
+    }
+}
+
+/// A value bound to a dynamically built query.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    /// Text.
+    Text(String),
+    /// A small integer.
+    Small(i16),
+    /// An id.
+    Id(Uuid),
+}
+
+/// A `WHERE` clause built from filters, with `$N` placeholders and their values.
+#[derive(Debug, Default)]
+pub(crate) struct Where {
+    /// The clause, starting with ` WHERE` (empty when there is no condition).
+    pub(crate) sql: String,
+    /// The values, `$1` first.
+    pub(crate) args: Vec<Arg>,
+}
+
+impl Where {
+    /// Adds a condition; `{}` in `template` stands for the value's placeholder.
+    fn and(&mut self, template: &str, arg: Arg) {
+        self.args.push(arg);
+        let placeholder = format!("${}", self.args.len());
+        self.sql.push_str(if self.sql.is_empty() { " WHERE " } else { " AND " });
+        self.sql.push_str(&template.replace("{}", &placeholder));
+    }
+
+    /// The placeholder the next value will take.
+    pub(crate) fn next_placeholder(&self, offset: usize) -> String {
+        format!("${}", self.args.len() + offset)
+    }
+
+    fn name_like(&mut self, q: &Option<String>) {
+        if let Some(q) = q.as_deref().map(fold).filter(|q| !q.is_empty()) {
+            let mut pattern = String::from("%");
+            for c in q.chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    pattern.push('\\');
+                }
+                pattern.push(c);
+            }
+            pattern.push('%');
+            self.and("name_key LIKE {} ESCAPE '\\'", Arg::Text(pattern));
+        }
+    }
+
+    /// The clause of a supplier filter.
+    pub(crate) fn suppliers(f: &crate::SupplierFilter) -> Self {
+        let mut w = Where::default();
+        w.name_like(&f.q);
+        if let Some(kind) = f.kind {
+            w.and("kind = {}", Arg::Text(kind.as_str().to_owned()));
+        }
+        if let Some(status) = f.status {
+            w.and("status = {}", Arg::Text(status.as_str().to_owned()));
+        }
+        if let Some(tier) = f.tier {
+            w.and("tier = {}", Arg::Small(i16::from(tier.get())));
+        }
+        if let Some(country) = f.country {
+            w.and("country = {}", Arg::Text(country.as_str().to_owned()));
+        }
+        w
+    }
+
+    /// The clause of an offering filter.
+    pub(crate) fn offerings(f: &crate::OfferingFilter) -> Self {
+        let mut w = Where::default();
+        w.name_like(&f.q);
+        if let Some(supplier) = f.supplier {
+            w.and("supplier_id = {}", Arg::Id(supplier.0));
+        }
+        if let Some(kind) = f.kind {
+            w.and("kind = {}", Arg::Text(kind.as_str().to_owned()));
+        }
+        w
+    }
+
+    /// The clause of a service filter.
+    pub(crate) fn services(f: &crate::ServiceFilter) -> Self {
+        let mut w = Where::default();
+        w.name_like(&f.q);
+        if let Some(tier) = f.criticality {
+            w.and("criticality = {}", Arg::Small(i16::from(tier.get())));
+        }
+        if let Some(offering) = f.uses {
+            w.and("id IN (SELECT service_id FROM service_uses WHERE offering_id = {})", Arg::Id(offering.0));
+        }
+        w
+    }
+}
+
+/// `$first, $first+1, …` for `n` values.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// A page's limit and offset as SQL integers, the limit capped.
+pub(crate) fn limit_offset(page: crate::Page) -> (i64, i64) {
+    let limit = page.limit.min(crate::Page::MAX_LIMIT);
+    (i64::try_from(limit).unwrap_or(0), i64::try_from(page.offset).unwrap_or(i64::MAX))
+}
+
+/// A count from the database as `u64`.
+pub(crate) fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// Writes the whole [`Store`](crate::Store) implementation for one backend.
+///
+/// `$store` is the store type (a struct with a `pool` field), `$db` the sqlx database,
+/// `$conn` its connection type, `$backend` the [`Backend`](crate::Backend) value,
+/// `$begin_write` the statement opening a write transaction and `$begin_read` the one
+/// opening a consistent read-only snapshot (export, graph).
+macro_rules! store_impl {
+    ($store:ident, $db:ty, $conn:ty, $backend:expr, $begin_write:literal, $begin_read:literal) => {
+        mod imp {
+            use std::collections::{HashMap, HashSet};
+
+            use async_trait::async_trait;
+            use chainward_core::batch::*;
+            use chainward_core::graph::*;
+            use chainward_core::model::*;
+            use sqlx::AssertSqlSafe;
+            use uuid::Uuid;
+
+            use super::$store;
+            use $crate::shared::*;
+            use $crate::{Backend, OfferingFilter, Page, Paged, Result, ServiceFilter, Store, StoreError, SupplierFilter};
+
+            type Conn = $conn;
+            type R<T> = std::result::Result<T, Fail>;
+
+            fn bind_as<'q, O>(
+                mut q: sqlx::query::QueryAs<'q, $db, O, <$db as sqlx::Database>::Arguments>,
+                args: &[Arg],
+            ) -> sqlx::query::QueryAs<'q, $db, O, <$db as sqlx::Database>::Arguments> {
+                for a in args {
+                    q = match a {
+                        Arg::Text(s) => q.bind(s.clone()),
+                        Arg::Small(n) => q.bind(*n),
+                        Arg::Id(u) => q.bind(*u),
+                    };
+                }
+                q
+            }
+
+            // ---- reading ------------------------------------------------------------------
+
+            async fn suppliers_with_owners(c: &mut Conn, rows: Vec<SupplierRec>, ids: &[Uuid]) -> R<Vec<Supplier>> {
+                if ids.is_empty() {
+                    return Ok(assemble_suppliers(rows, Vec::new())?);
+                }
+                let sql = format!(
+                    "SELECT supplier_id, area, role, person, email FROM supplier_owners \
+                     WHERE supplier_id IN ({}) ORDER BY supplier_id, position",
+                    placeholders(1, ids.len())
+                );
+                let mut q = sqlx::query_as::<_, OwnerRec>(AssertSqlSafe(sql));
+                for id in ids {
+                    q = q.bind(*id);
+                }
+                let owners = q.fetch_all(&mut *c).await?;
+                Ok(assemble_suppliers(rows, owners)?)
+            }
+
+            async fn supplier_by_id(c: &mut Conn, id: Uuid) -> R<Option<Supplier>> {
+                let rows: Vec<SupplierRec> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::shared::supplier_cols!(),
+                    " FROM suppliers WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_all(&mut *c)
+                .await?;
+                Ok(suppliers_with_owners(c, rows, &[id]).await?.into_iter().next())
+            }
+
+            async fn require_supplier(c: &mut Conn, id: SupplierId) -> R<Supplier> {
+                supplier_by_id(c, id.0).await?.ok_or_else(|| Fail::not_found("id", "supplier", id))
+            }
+
+            /// The supplier a reference names: id, name, LEI, DUNS or VAT number, in that order.
+            async fn supplier_ref(c: &mut Conn, reference: &str) -> R<Option<Uuid>> {
+                if let Ok(id) = Uuid::parse_str(reference.trim()) {
+                    let found: Option<Uuid> = sqlx::query_scalar("SELECT id FROM suppliers WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                    if found.is_some() {
+                        return Ok(found);
+                    }
+                }
+                let k = SupplierKeys::of(reference);
+                let rows: Vec<(Uuid, String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+                    "SELECT id, name_key, lei, duns, vat FROM suppliers \
+                     WHERE name_key = $1 OR lei = $2 OR duns = $3 OR vat = $4",
+                )
+                .bind(&k.name_key)
+                .bind(&k.lei)
+                .bind(&k.duns)
+                .bind(&k.vat)
+                .fetch_all(&mut *c)
+                .await?;
+                let pick = |hit: &dyn Fn(&(Uuid, String, Option<String>, Option<String>, Option<String>)) -> bool| {
+                    rows.iter().find(|r| hit(r)).map(|r| r.0)
+                };
+                Ok(pick(&|r| r.1 == k.name_key)
+                    .or_else(|| pick(&|r| r.2.as_deref() == Some(k.lei.as_str())))
+                    .or_else(|| pick(&|r| r.3.as_deref() == Some(k.duns.as_str())))
+                    .or_else(|| pick(&|r| r.4.as_deref() == Some(k.vat.as_str()))))
+            }
+
+            /// The id of a record of `table` (offerings, services) by id or name.
+            async fn named_ref(c: &mut Conn, table: &'static str, reference: &str) -> R<Option<Uuid>> {
+                if let Ok(id) = Uuid::parse_str(reference.trim()) {
+                    let sql = format!("SELECT id FROM {table} WHERE id = $1");
+                    let found: Option<Uuid> =
+                        sqlx::query_scalar(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await?;
+                    if found.is_some() {
+                        return Ok(found);
+                    }
+                }
+                let sql = format!("SELECT id FROM {table} WHERE name_key = $1");
+                Ok(sqlx::query_scalar(AssertSqlSafe(sql)).bind(fold(reference)).fetch_optional(&mut *c).await?)
+            }
+
+            async fn exists(c: &mut Conn, table: &'static str, id: Uuid) -> R<bool> {
+                let sql = format!("SELECT COUNT(*) FROM {table} WHERE id = $1");
+                let n: i64 = sqlx::query_scalar(AssertSqlSafe(sql)).bind(id).fetch_one(&mut *c).await?;
+                Ok(n > 0)
+            }
+
+            async fn offering_by_id(c: &mut Conn, id: Uuid) -> R<Option<Offering>> {
+                let row: Option<OfferingRec> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::shared::offering_cols!(),
+                    " FROM offerings WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?;
+                Ok(row.map(Offering::try_from).transpose()?)
+            }
+
+            async fn services_with_uses(c: &mut Conn, rows: Vec<ServiceRec>, ids: &[Uuid]) -> R<Vec<Service>> {
+                if ids.is_empty() {
+                    return Ok(assemble_services(rows, Vec::new(), Vec::new())?);
+                }
+                let list = placeholders(1, ids.len());
+                let sql = format!(
+                    "SELECT service_id, offering_id, purpose FROM service_uses \
+                     WHERE service_id IN ({list}) ORDER BY service_id, position"
+                );
+                let mut q = sqlx::query_as::<_, UseRec>(AssertSqlSafe(sql));
+                for id in ids {
+                    q = q.bind(*id);
+                }
+                let uses = q.fetch_all(&mut *c).await?;
+                let sql = format!(
+                    "SELECT service_id, offering_id, alternative_id FROM use_alternatives \
+                     WHERE service_id IN ({list}) ORDER BY service_id, offering_id, position"
+                );
+                let mut q = sqlx::query_as::<_, AltRec>(AssertSqlSafe(sql));
+                for id in ids {
+                    q = q.bind(*id);
+                }
+                let alts = q.fetch_all(&mut *c).await?;
+                Ok(assemble_services(rows, uses, alts)?)
+            }
+
+            async fn service_by_id(c: &mut Conn, id: Uuid) -> R<Option<Service>> {
+                let rows: Vec<ServiceRec> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::shared::service_cols!(),
+                    " FROM services WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_all(&mut *c)
+                .await?;
+                Ok(services_with_uses(c, rows, &[id]).await?.into_iter().next())
+            }
+
+            async fn subcontract_by_pair(c: &mut Conn, supplier: Uuid, subcontractor: Uuid) -> R<Option<Subcontract>> {
+                let row: Option<SubcontractRec> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::shared::subcontract_cols!(),
+                    " FROM subcontracts WHERE supplier_id = $1 AND subcontractor_id = $2"
+                ))
+                .bind(supplier)
+                .bind(subcontractor)
+                .fetch_optional(&mut *c)
+                .await?;
+                Ok(row.map(Subcontract::from))
+            }
+
+            async fn release_by_version(c: &mut Conn, offering: Uuid, version: &str) -> R<Option<Release>> {
+                let row: Option<ReleaseRec> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::shared::release_cols!(),
+                    " FROM releases WHERE offering_id = $1 AND version = $2"
+                ))
+                .bind(offering)
+                .bind(version)
+                .fetch_optional(&mut *c)
+                .await?;
+                Ok(row.map(Release::from))
+            }
+
+            async fn name_of(c: &mut Conn, table: &'static str, id: Uuid) -> R<String> {
+                let sql = format!("SELECT name FROM {table} WHERE id = $1");
+                let name: Option<String> =
+                    sqlx::query_scalar(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await?;
+                Ok(name.unwrap_or_else(|| id.to_string()))
+            }
+
+            // ---- writing ------------------------------------------------------------------
+
+            /// Inserts or replaces a (validated) supplier with its owners.
+            async fn save_supplier(c: &mut Conn, existing: Option<&Supplier>, data: SupplierData) -> R<(Supplier, Outcome)> {
+                if let Some(old) = existing {
+                    if old.data == data {
+                        return Ok((old.clone(), Outcome::Unchanged));
+                    }
+                }
+                let own = existing.map_or(Uuid::nil(), |s| s.id.0);
+                let ids = &data.legal_ids;
+                let taken: Vec<(Uuid, String, String, Option<String>, Option<String>, Option<String>, Option<String>)> =
+                    sqlx::query_as(
+                        "SELECT id, name, name_key, lei, duns, vat, other_id FROM suppliers \
+                         WHERE id <> $1 AND (name_key = $2 OR lei = $3 OR duns = $4 OR vat = $5 OR other_id = $6)",
+                    )
+                    .bind(own)
+                    .bind(fold(&data.name))
+                    .bind(&ids.lei)
+                    .bind(&ids.duns)
+                    .bind(&ids.vat)
+                    .bind(&ids.other)
+                    .fetch_all(&mut *c)
+                    .await?;
+                if let Some((_, name, name_key, lei, duns, vat, other)) = taken.into_iter().next() {
+                    let same = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+                    return Err(if name_key == fold(&data.name) {
+                        Fail::conflict("name", format!("a supplier named {name:?} exists already"))
+                    } else if same(&lei, &ids.lei) {
+                        Fail::conflict("lei", format!("supplier {name:?} has the LEI {:?} already", ids.lei.as_deref().unwrap_or_default()))
+                    } else if same(&duns, &ids.duns) {
+                        Fail::conflict("duns", format!("supplier {name:?} has the DUNS number {:?} already", ids.duns.as_deref().unwrap_or_default()))
+                    } else if same(&vat, &ids.vat) {
+                        Fail::conflict("vat", format!("supplier {name:?} has the VAT number {:?} already", ids.vat.as_deref().unwrap_or_default()))
+                    } else {
+                        let _ = other;
+                        Fail::conflict("other_id", format!("supplier {name:?} has the registry number {:?} already", ids.other.as_deref().unwrap_or_default()))
+                    });
+                }
+                let now = now();
+                let (id, created_at, outcome) = match existing {
+                    Some(old) => (old.id.0, old.created_at, Outcome::Updated),
+                    None => (new_id(), now, Outcome::Created),
+                };
+                sqlx::query(concat!(
+                    "INSERT INTO suppliers (",
+                    $crate::shared::supplier_cols!(),
+                    ", name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+                     $17, $18, $19, $20, $21, $22, $23, $24, $25) \
+                     ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, \
+                     lei = excluded.lei, duns = excluded.duns, vat = excluded.vat, other_id = excluded.other_id, \
+                     kind = excluded.kind, country = excluded.country, tier = excluded.tier, status = excluded.status, \
+                     data_access = excluded.data_access, description = excluded.description, website = excluded.website, \
+                     security_contact_name = excluded.security_contact_name, \
+                     security_contact_email = excluded.security_contact_email, \
+                     security_contact_phone = excluded.security_contact_phone, \
+                     incident_contact_name = excluded.incident_contact_name, \
+                     incident_contact_email = excluded.incident_contact_email, \
+                     incident_contact_phone = excluded.incident_contact_phone, \
+                     account_contact_name = excluded.account_contact_name, \
+                     account_contact_email = excluded.account_contact_email, \
+                     account_contact_phone = excluded.account_contact_phone, updated_at = excluded.updated_at"
+                ))
+                .bind(id)
+                .bind(&data.name)
+                .bind(&ids.lei)
+                .bind(&ids.duns)
+                .bind(&ids.vat)
+                .bind(&ids.other)
+                .bind(data.kind.as_str())
+                .bind(data.country.map(|c| c.as_str().to_owned()))
+                .bind(i16::from(data.tier.get()))
+                .bind(data.status.as_str())
+                .bind(data.data_access.as_str())
+                .bind(&data.description)
+                .bind(&data.website)
+                .bind(&data.security_contact.name)
+                .bind(&data.security_contact.email)
+                .bind(&data.security_contact.phone)
+                .bind(&data.incident_contact.name)
+                .bind(&data.incident_contact.email)
+                .bind(&data.incident_contact.phone)
+                .bind(&data.account_contact.name)
+                .bind(&data.account_contact.email)
+                .bind(&data.account_contact.phone)
+                .bind(created_at)
+                .bind(now)
+                .bind(fold(&data.name))
+                .execute(&mut *c)
+                .await?;
+                if existing.is_none_or(|old| old.data.owners != data.owners) {
+                    sqlx::query("DELETE FROM supplier_owners WHERE supplier_id = $1").bind(id).execute(&mut *c).await?;
+                    for (position, o) in (0_i32..).zip(&data.owners) {
+                        sqlx::query(
+                            "INSERT INTO supplier_owners (supplier_id, position, area, role, person, email) \
+                             VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(id)
+                        .bind(position)
+                        .bind(o.area.as_str())
+                        .bind(o.role.as_str())
+                        .bind(&o.person)
+                        .bind(&o.email)
+                        .execute(&mut *c)
+                        .await?;
+                    }
+                }
+                Ok((Record { id: SupplierId(id), data, created_at, updated_at: now }, outcome))
+            }
+
+            /// Inserts or replaces a (validated) subcontracting link.
+            async fn save_subcontract(c: &mut Conn, data: SubcontractData) -> R<(Subcontract, Outcome)> {
+                if !exists(c, "suppliers", data.supplier.0).await? {
+                    return Err(Fail::not_found("supplier", "supplier", data.supplier));
+                }
+                if !exists(c, "suppliers", data.subcontractor.0).await? {
+                    return Err(Fail::not_found("subcontractor", "supplier", data.subcontractor));
+                }
+                let existing = subcontract_by_pair(c, data.supplier.0, data.subcontractor.0).await?;
+                if let Some(old) = &existing {
+                    if old.data == data {
+                        return Ok((old.clone(), Outcome::Unchanged));
+                    }
+                }
+                let now = now();
+                let (id, created_at, outcome) = match &existing {
+                    Some(old) => (old.id.0, old.created_at, Outcome::Updated),
+                    None => (new_id(), now, Outcome::Created),
+                };
+                sqlx::query(concat!(
+                    "INSERT INTO subcontracts (",
+                    $crate::shared::subcontract_cols!(),
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, since = excluded.since, \
+                     handles_our_data = excluded.handles_our_data, updated_at = excluded.updated_at"
+                ))
+                .bind(id)
+                .bind(data.supplier.0)
+                .bind(data.subcontractor.0)
+                .bind(&data.scope)
+                .bind(data.since)
+                .bind(data.handles_our_data)
+                .bind(created_at)
+                .bind(now)
+                .execute(&mut *c)
+                .await?;
+                Ok((Record { id: SubcontractId(id), data, created_at, updated_at: now }, outcome))
+            }
+
+            /// Inserts or replaces a (validated) offering.
+            async fn save_offering(c: &mut Conn, existing: Option<&Offering>, data: OfferingData) -> R<(Offering, Outcome)> {
+                if let Some(old) = existing {
+                    if old.data == data {
+                        return Ok((old.clone(), Outcome::Unchanged));
+                    }
+                }
+                if !exists(c, "suppliers", data.supplier.0).await? {
+                    return Err(Fail::not_found("supplier", "supplier", data.supplier));
+                }
+                let own = existing.map_or(Uuid::nil(), |o| o.id.0);
+                let taken: Option<String> =
+                    sqlx::query_scalar("SELECT name FROM offerings WHERE name_key = $1 AND id <> $2")
+                        .bind(fold(&data.name))
+                        .bind(own)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                if let Some(name) = taken {
+                    return Err(Fail::conflict("name", format!("an offering named {name:?} exists already")));
+                }
+                let now = now();
+                let (id, created_at, outcome) = match existing {
+                    Some(old) => (old.id.0, old.created_at, Outcome::Updated),
+                    None => (new_id(), now, Outcome::Created),
+                };
+                sqlx::query(concat!(
+                    "INSERT INTO offerings (",
+                    $crate::shared::offering_cols!(),
+                    ", name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (id) DO UPDATE SET supplier_id = excluded.supplier_id, name = excluded.name, \
+                     name_key = excluded.name_key, kind = excluded.kind, description = excluded.description, \
+                     updated_at = excluded.updated_at"
+                ))
+                .bind(id)
+                .bind(data.supplier.0)
+                .bind(&data.name)
+                .bind(data.kind.as_str())
+                .bind(&data.description)
+                .bind(created_at)
+                .bind(now)
+                .bind(fold(&data.name))
+                .execute(&mut *c)
+                .await?;
+                Ok((Record { id: OfferingId(id), data, created_at, updated_at: now }, outcome))
+            }
+
+            /// Inserts or replaces a (validated) release, matched by offering and version.
+            async fn save_release(c: &mut Conn, data: ReleaseData) -> R<(Release, Outcome)> {
+                if !exists(c, "offerings", data.offering.0).await? {
+                    return Err(Fail::not_found("offering", "offering", data.offering));
+                }
+                let existing = release_by_version(c, data.offering.0, &data.version).await?;
+                if let Some(old) = &existing {
+                    if old.data == data {
+                        return Ok((old.clone(), Outcome::Unchanged));
+                    }
+                }
+                let now = now();
+                let (id, created_at, outcome) = match &existing {
+                    Some(old) => (old.id.0, old.created_at, Outcome::Updated),
+                    None => (new_id(), now, Outcome::Created),
+                };
+                sqlx::query(concat!(
+                    "INSERT INTO releases (",
+                    $crate::shared::release_cols!(),
+                    ") VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (id) DO UPDATE SET released_on = excluded.released_on, updated_at = excluded.updated_at"
+                ))
+                .bind(id)
+                .bind(data.offering.0)
+                .bind(&data.version)
+                .bind(data.released_on)
+                .bind(created_at)
+                .bind(now)
+                .execute(&mut *c)
+                .await?;
+                Ok((Record { id: ReleaseId(id), data, created_at, updated_at: now }, outcome))
+            }
+
+            /// Checks that the offerings of a use and its alternatives exist.
+            async fn check_use_refs(c: &mut Conn, u: &ServiceUse) -> R<()> {
+                if !exists(c, "offerings", u.offering.0).await? {
+                    return Err(Fail::not_found("offering", "offering", u.offering));
+                }
+                for a in &u.alternatives {
+                    if !exists(c, "offerings", a.0).await? {
+                        return Err(Fail::not_found("alternatives", "offering", a));
+                    }
+                }
+                Ok(())
+            }
+
+            async fn insert_alternatives(c: &mut Conn, service: Uuid, u: &ServiceUse) -> R<()> {
+                for (position, a) in (0_i32..).zip(&u.alternatives) {
+                    sqlx::query(
+                        "INSERT INTO use_alternatives (service_id, offering_id, alternative_id, position) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(service)
+                    .bind(u.offering.0)
+                    .bind(a.0)
+                    .bind(position)
+                    .execute(&mut *c)
+                    .await?;
+                }
+                Ok(())
+            }
+
+            /// Inserts or replaces a (validated) service; its uses too when `with_uses`,
+            /// otherwise the stored uses are kept.
+            async fn save_service(
+                c: &mut Conn,
+                existing: Option<&Service>,
+                mut data: ServiceData,
+                with_uses: bool,
+            ) -> R<(Service, Outcome)> {
+                if !with_uses {
+                    data.uses = existing.map(|s| s.data.uses.clone()).unwrap_or_default();
+                }
+                if let Some(old) = existing {
+                    if old.data == data {
+                        return Ok((old.clone(), Outcome::Unchanged));
+                    }
+                }
+                if with_uses {
+                    for u in &data.uses {
+                        check_use_refs(c, u).await?;
+                    }
+                }
+                let own = existing.map_or(Uuid::nil(), |s| s.id.0);
+                let taken: Option<String> =
+                    sqlx::query_scalar("SELECT name FROM services WHERE name_key = $1 AND id <> $2")
+                        .bind(fold(&data.name))
+                        .bind(own)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                if let Some(name) = taken {
+                    return Err(Fail::conflict("name", format!("a service named {name:?} exists already")));
+                }
+                let now = now();
+                let (id, created_at, outcome) = match existing {
+                    Some(old) => (old.id.0, old.created_at, Outcome::Updated),
+                    None => (new_id(), now, Outcome::Created),
+                };
+                sqlx::query(concat!(
+                    "INSERT INTO services (",
+                    $crate::shared::service_cols!(),
+                    ", name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                     ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, \
+                     owner = excluded.owner, owner_email = excluded.owner_email, rto_hours = excluded.rto_hours, \
+                     criticality = excluded.criticality, description = excluded.description, \
+                     updated_at = excluded.updated_at"
+                ))
+                .bind(id)
+                .bind(&data.name)
+                .bind(&data.owner)
+                .bind(&data.owner_email)
+                .bind(data.rto_hours.map(i64::from))
+                .bind(i16::from(data.criticality.get()))
+                .bind(&data.description)
+                .bind(created_at)
+                .bind(now)
+                .bind(fold(&data.name))
+                .execute(&mut *c)
+                .await?;
+                if with_uses && existing.is_none_or(|old| old.data.uses != data.uses) {
+                    sqlx::query("DELETE FROM service_uses WHERE service_id = $1").bind(id).execute(&mut *c).await?;
+                    for (position, u) in (0_i32..).zip(&data.uses) {
+                        sqlx::query(
+                            "INSERT INTO service_uses (service_id, offering_id, purpose, position) \
+                             VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(id)
+                        .bind(u.offering.0)
+                        .bind(&u.purpose)
+                        .bind(position)
+                        .execute(&mut *c)
+                        .await?;
+                        insert_alternatives(c, id, u).await?;
+                    }
+                }
+                Ok((Record { id: ServiceId(id), data, created_at, updated_at: now }, outcome))
+            }
+
+            /// Inserts or replaces one use of a service (and its alternatives); the service's
+            /// `updated_at` moves when the use changes.
+            async fn save_use(c: &mut Conn, service: Uuid, u: ServiceUse) -> R<Outcome> {
+                check_alternatives(&u)?;
+                check_use_refs(c, &u).await?;
+                let purpose: Option<(Option<String>,)> =
+                    sqlx::query_as("SELECT purpose FROM service_uses WHERE service_id = $1 AND offering_id = $2")
+                        .bind(service)
+                        .bind(u.offering.0)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                let outcome = match purpose {
+                    None => {
+                        sqlx::query(
+                            "INSERT INTO service_uses (service_id, offering_id, purpose, position) \
+                             SELECT $1, $2, $3, COALESCE(MAX(position) + 1, 0) FROM service_uses WHERE service_id = $1",
+                        )
+                        .bind(service)
+                        .bind(u.offering.0)
+                        .bind(&u.purpose)
+                        .execute(&mut *c)
+                        .await?;
+                        insert_alternatives(c, service, &u).await?;
+                        Outcome::Created
+                    }
+                    Some((purpose,)) => {
+                        let alternatives: Vec<Uuid> = sqlx::query_scalar(
+                            "SELECT alternative_id FROM use_alternatives \
+                             WHERE service_id = $1 AND offering_id = $2 ORDER BY position",
+                        )
+                        .bind(service)
+                        .bind(u.offering.0)
+                        .fetch_all(&mut *c)
+                        .await?;
+                        let same_alternatives = alternatives.iter().copied().eq(u.alternatives.iter().map(|a| a.0));
+                        if purpose == u.purpose && same_alternatives {
+                            return Ok(Outcome::Unchanged);
+                        }
+                        sqlx::query("UPDATE service_uses SET purpose = $3 WHERE service_id = $1 AND offering_id = $2")
+                            .bind(service)
+                            .bind(u.offering.0)
+                            .bind(&u.purpose)
+                            .execute(&mut *c)
+                            .await?;
+                        sqlx::query("DELETE FROM use_alternatives WHERE service_id = $1 AND offering_id = $2")
+                            .bind(service)
+                            .bind(u.offering.0)
+                            .execute(&mut *c)
+                            .await?;
+                        insert_alternatives(c, service, &u).await?;
+                        Outcome::Updated
+                    }
+                };
+                sqlx::query("UPDATE services SET updated_at = $2 WHERE id = $1")
+                    .bind(service)
+                    .bind(now())
+                    .execute(&mut *c)
+                    .await?;
+                Ok(outcome)
+            }
+
+            async fn delete_by_id(pool: &sqlx::Pool<$db>, table: &'static str, entity: &'static str, id: Uuid) -> Result<()> {
+                let sql = format!("DELETE FROM {table} WHERE id = $1");
+                let done = sqlx::query(AssertSqlSafe(sql)).bind(id).execute(pool).await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound { entity, reference: id.to_string() });
+                }
+                Ok(())
+            }
+
+            // ---- import -------------------------------------------------------------------
+
+            /// Keys already seen in a batch table: a repeated key was reported by
+            /// `duplicate_keys` and its row is skipped.
+            #[derive(Default)]
+            struct Seen(HashSet<(&'static str, String)>);
+
+            impl Seen {
+                /// Records the keys; true when any was seen before.
+                fn repeated(&mut self, keys: &[(&'static str, Option<String>)]) -> bool {
+                    let mut repeated = false;
+                    for (kind, key) in keys {
+                        if let Some(key) = key {
+                            repeated |= !self.0.insert((*kind, fold(key)));
+                        }
+                    }
+                    repeated
+                }
+            }
+
+            /// Ends a row's savepoint: keeps and counts a good row; undoes a bad row and
+            /// records it as a problem. Errors that are not the row's fault abort the import.
+            async fn finish(
+                savepoint: sqlx::Transaction<'_, $db>,
+                result: R<Outcome>,
+                report: &mut ImportReport,
+                table: Table,
+                line: u64,
+            ) -> Result<()> {
+                match result {
+                    Ok(outcome) => {
+                        savepoint.commit().await?;
+                        outcome.count(report.counts_mut(table));
+                    }
+                    Err(fail) => {
+                        savepoint.rollback().await?;
+                        report.problems.push(fail.into_problem(table, line)?);
+                    }
+                }
+                Ok(())
+            }
+
+            async fn resolve(c: &mut Conn, entity: &'static str, column: &'static str, reference: &str) -> R<Uuid> {
+                let found = match entity {
+                    "supplier" => supplier_ref(c, reference).await?,
+                    "offering" => named_ref(c, "offerings", reference).await?,
+                    _ => named_ref(c, "services", reference).await?,
+                };
+                found.ok_or_else(|| Fail::not_found(column, entity, reference))
+            }
+
+            async fn import_supplier(c: &mut Conn, data: SupplierData) -> R<Outcome> {
+                let data = data.validated()?;
+                let ids = &data.legal_ids;
+                let mut matched: Option<(Uuid, String, &'static str)> = None;
+                let keys = [
+                    ("lei", "SELECT id, name FROM suppliers WHERE lei = $1", ids.lei.clone()),
+                    ("duns", "SELECT id, name FROM suppliers WHERE duns = $1", ids.duns.clone()),
+                    ("vat", "SELECT id, name FROM suppliers WHERE vat = $1", ids.vat.clone()),
+                    ("name", "SELECT id, name FROM suppliers WHERE name_key = $1", Some(fold(&data.name))),
+                ];
+                for (column, sql, value) in keys {
+                    let Some(value) = value else { continue };
+                    let hit: Option<(Uuid, String)> = sqlx::query_as(sql).bind(value).fetch_optional(&mut *c).await?;
+                    match (&matched, hit) {
+                        (None, Some((id, name))) => matched = Some((id, name, column)),
+                        (Some((first, first_name, by)), Some((id, name))) if *first != id => {
+                            return Err(Fail::conflict(
+                                column,
+                                format!(
+                                    "the {by} matches supplier {first_name:?} but the {column} matches supplier {name:?}"
+                                ),
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+                let existing = match matched {
+                    Some((id, _, _)) => supplier_by_id(c, id).await?,
+                    None => None,
+                };
+                Ok(save_supplier(c, existing.as_ref(), data).await?.1)
+            }
+
+            async fn import_subcontract(c: &mut Conn, row: SubcontractRow) -> R<Outcome> {
+                let data = SubcontractData {
+                    supplier: SupplierId(resolve(c, "supplier", "supplier", &row.supplier).await?),
+                    subcontractor: SupplierId(resolve(c, "supplier", "subcontractor", &row.subcontractor).await?),
+                    scope: row.scope,
+                    since: row.since,
+                    handles_our_data: row.handles_our_data,
+                };
+                Ok(save_subcontract(c, validate_subcontract(data)?).await?.1)
+            }
+
+            async fn import_offering(c: &mut Conn, row: OfferingRow) -> R<Outcome> {
+                let data = OfferingData {
+                    supplier: SupplierId(resolve(c, "supplier", "supplier", &row.supplier).await?),
+                    name: row.name,
+                    kind: row.kind,
+                    description: row.description,
+                };
+                let data = validate_offering(data)?;
+                let existing = match named_ref(c, "offerings", &data.name).await? {
+                    Some(id) => offering_by_id(c, id).await?,
+                    None => None,
+                };
+                Ok(save_offering(c, existing.as_ref(), data).await?.1)
+            }
+
+            async fn import_release(c: &mut Conn, row: ReleaseRow) -> R<Outcome> {
+                let data = ReleaseData {
+                    offering: OfferingId(resolve(c, "offering", "offering", &row.offering).await?),
+                    version: row.version,
+                    released_on: row.released_on,
+                };
+                Ok(save_release(c, validate_release(data)?).await?.1)
+            }
+
+            async fn import_service(c: &mut Conn, row: ServiceRow) -> R<Outcome> {
+                let data = validate_service(ServiceData {
+                    name: row.name,
+                    owner: row.owner,
+                    owner_email: row.owner_email,
+                    rto_hours: row.rto_hours,
+                    criticality: row.criticality,
+                    description: row.description,
+                    uses: Vec::new(),
+                })?;
+                let existing = match named_ref(c, "services", &data.name).await? {
+                    Some(id) => service_by_id(c, id).await?,
+                    None => None,
+                };
+                Ok(save_service(c, existing.as_ref(), data, false).await?.1)
+            }
+
+            async fn import_use(c: &mut Conn, row: UseRow) -> R<Outcome> {
+                let service = resolve(c, "service", "service", &row.service).await?;
+                let offering = OfferingId(resolve(c, "offering", "offering", &row.offering).await?);
+                let mut alternatives = Vec::with_capacity(row.alternatives.len());
+                for a in &row.alternatives {
+                    alternatives.push(OfferingId(resolve(c, "offering", "alternatives", a).await?));
+                }
+                let purpose = row.purpose.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+                save_use(c, service, ServiceUse { offering, purpose, alternatives }).await
+            }
+
+            async fn import_rows(c: &mut Conn, batch: RegistryBatch, report: &mut ImportReport) -> Result<()> {
+                for table in Table::ALL {
+                    report.counts_mut(table);
+                }
+                let mut seen = Seen::default();
+                for Line { line, row } in batch.suppliers {
+                    let ids = &row.legal_ids;
+                    let keys = [
+                        ("name", Some(row.name.clone())),
+                        ("lei", ids.lei.clone()),
+                        ("duns", ids.duns.clone()),
+                        ("vat", ids.vat.clone()),
+                    ];
+                    if seen.repeated(&keys) {
+                        continue;
+                    }
+                    let mut savepoint = sqlx::Connection::begin(&mut *c).await?;
+                    let result = import_supplier(&mut savepoint, row).await;
+                    finish(savepoint, result, report, Table::Suppliers, line).await?;
+                }
+                let mut seen = Seen::default();
+                for Line { line, row } in batch.subcontracts {
+                    let key = format!("{} / {}", fold(&row.supplier), fold(&row.subcontractor));
+                    if seen.repeated(&[("link", Some(key))]) {
+                        continue;
+                    }
+                    let mut savepoint = sqlx::Connection::begin(&mut *c).await?;
+                    let result = import_subcontract(&mut savepoint, row).await;
+                    finish(savepoint, result, report, Table::Subcontracts, line).await?;
+                }
+                let mut seen = Seen::default();
+                for Line { line, row } in batch.offerings {
+                    if seen.repeated(&[("name", Some(row.name.clone()))]) {
+                        continue;
+                    }
+                    let mut savepoint = sqlx::Connection::begin(&mut *c).await?;
+                    let result = import_offering(&mut savepoint, row).await;
+                    finish(savepoint, result, report, Table::Offerings, line).await?;
+                }
+                let mut seen = Seen::default();
+                for Line { line, row } in batch.releases {
+                    let key = format!("{} / {}", fold(&row.offering), fold(&row.version));
+                    if seen.repeated(&[("release", Some(key))]) {
+                        continue;
+                    }
+                    let mut savepoint = sqlx::Connection::begin(&mut *c).await?;
+                    let result = import_release(&mut savepoint, row).await;
+                    finish(savepoint, result, report, Table::Releases, line).await?;
+                }
+                let mut seen = Seen::default();
+                for Line { line, row } in batch.services {
+                    if seen.repeated(&[("name", Some(row.name.clone()))]) {
+                        continue;
+                    }
+                    let mut savepoint = sqlx::Connection::begin(&mut *c).await?;
+                    let result = import_service(&mut savepoint, row).await;
+                    finish(savepoint, result, report, Table::Services, line).await?;
+                }
+                let mut seen = Seen::default();
+                for Line { line, row } in batch.uses {
+                    let key = format!("{} / {}", fold(&row.service), fold(&row.offering));
+                    if seen.repeated(&[("use", Some(key))]) {
+                        continue;
+                    }
+                    let mut savepoint = sqlx::Connection::begin(&mut *c).await?;
+                    let result = import_use(&mut savepoint, row).await;
+                    finish(savepoint, result, report, Table::ServiceUses, line).await?;
+                }
+                Ok(())
+            }
+
+            // ---- export -------------------------------------------------------------------
+
+            async fn export_all(c: &mut Conn) -> Result<RegistryBatch> {
+                let rows: Vec<SupplierRec> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::shared::supplier_cols!(),
+                    " FROM suppliers ORDER BY name_key"
+                ))
+                .fetch_all(&mut *c)
+                .await?;
+                let owners: Vec<OwnerRec> = sqlx::query_as(
+                    "SELECT supplier_id, area, role, person, email FROM supplier_owners ORDER BY supplier_id, position",
+                )
+                .fetch_all(&mut *c)
+                .await?;
+                let suppliers = assemble_suppliers(rows, owners)?;
+                let supplier_names: HashMap<Uuid, String> =
+                    suppliers.iter().map(|s| (s.id.0, s.data.name.clone())).collect();
+                let supplier_name = |id: &Uuid| supplier_names.get(id).cloned().unwrap_or_else(|| id.to_string());
+
+                let links: Vec<SubcontractRec> = sqlx::query_as(
+                    "SELECT l.id, l.supplier_id, l.subcontractor_id, l.scope, l.since, l.handles_our_data, \
+                     l.created_at, l.updated_at FROM subcontracts l \
+                     JOIN suppliers a ON a.id = l.supplier_id JOIN suppliers b ON b.id = l.subcontractor_id \
+                     ORDER BY a.name_key, b.name_key",
+                )
+                .fetch_all(&mut *c)
+                .await?;
+                let subcontracts = links
+                    .into_iter()
+                    .map(Subcontract::from)
+                    .map(|l| Line {
+                        line: 0,
+                        row: SubcontractRow {
+                            supplier: supplier_name(&l.data.supplier.0),
+                            subcontractor: supplier_name(&l.data.subcontractor.0),
+                            scope: l.data.scope,
+                            since: l.data.since,
+                            handles_our_data: l.data.handles_our_data,
+                        },
+                    })
+                    .collect();
+
+                let rows: Vec<OfferingRec> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::shared::offering_cols!(),
+                    " FROM offerings ORDER BY name_key"
+                ))
+                .fetch_all(&mut *c)
+                .await?;
+                let offerings = rows.into_iter().map(Offering::try_from).collect::<Result<Vec<_>>>()?;
+                let offering_names: HashMap<Uuid, String> =
+                    offerings.iter().map(|o| (o.id.0, o.data.name.clone())).collect();
+                let offering_name = |id: &Uuid| offering_names.get(id).cloned().unwrap_or_else(|| id.to_string());
+                let offering_rows = offerings
+                    .iter()
+                    .map(|o| Line {
+                        line: 0,
+                        row: OfferingRow {
+                            supplier: supplier_name(&o.data.supplier.0),
+                            name: o.data.name.clone(),
+                            kind: o.data.kind,
+                            description: o.data.description.clone(),
+                        },
+                    })
+                    .collect();
+
+                let releases: Vec<ReleaseRec> = sqlx::query_as(
+                    "SELECT r.id, r.offering_id, r.version, r.released_on, r.created_at, r.updated_at \
+                     FROM releases r JOIN offerings o ON o.id = r.offering_id ORDER BY o.name_key, r.version",
+                )
+                .fetch_all(&mut *c)
+                .await?;
+                let releases = releases
+                    .into_iter()
+                    .map(Release::from)
+                    .map(|r| Line {
+                        line: 0,
+                        row: ReleaseRow {
+                            offering: offering_name(&r.data.offering.0),
+                            version: r.data.version,
+                            released_on: r.data.released_on,
+                        },
+                    })
+                    .collect();
+
+                let rows: Vec<ServiceRec> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::shared::service_cols!(),
+                    " FROM services ORDER BY name_key"
+                ))
+                .fetch_all(&mut *c)
+                .await?;
+                let uses: Vec<UseRec> = sqlx::query_as(
+                    "SELECT service_id, offering_id, purpose FROM service_uses ORDER BY service_id, position",
+                )
+                .fetch_all(&mut *c)
+                .await?;
+                let alts: Vec<AltRec> = sqlx::query_as(
+                    "SELECT service_id, offering_id, alternative_id FROM use_alternatives \
+                     ORDER BY service_id, offering_id, position",
+                )
+                .fetch_all(&mut *c)
+                .await?;
+                let services = assemble_services(rows, uses, alts)?;
+                let mut service_rows = Vec::with_capacity(services.len());
+                let mut use_rows = Vec::new();
+                for s in services {
+                    for u in s.data.uses {
+                        use_rows.push(Line {
+                            line: 0,
+                            row: UseRow {
+                                service: s.data.name.clone(),
+                                offering: offering_name(&u.offering.0),
+                                purpose: u.purpose,
+                                alternatives: u.alternatives.iter().map(|a| offering_name(&a.0)).collect(),
+                            },
+                        });
+                    }
+                    service_rows.push(Line {
+                        line: 0,
+                        row: ServiceRow {
+                            name: s.data.name,
+                            owner: s.data.owner,
+                            owner_email: s.data.owner_email,
+                            rto_hours: s.data.rto_hours,
+                            criticality: s.data.criticality,
+                            description: s.data.description,
+                        },
+                    });
+                }
+                Ok(RegistryBatch {
+                    suppliers: suppliers.into_iter().map(|s| Line { line: 0, row: s.data }).collect(),
+                    subcontracts,
+                    offerings: offering_rows,
+                    releases,
+                    services: service_rows,
+                    uses: use_rows,
+                })
+            }
+
+            async fn graph_all(c: &mut Conn) -> Result<GraphInput> {
+                let suppliers: Vec<(Uuid, String)> =
+                    sqlx::query_as("SELECT id, name FROM suppliers").fetch_all(&mut *c).await?;
+                let offerings: Vec<(Uuid, String, Uuid)> =
+                    sqlx::query_as("SELECT id, name, supplier_id FROM offerings").fetch_all(&mut *c).await?;
+                let services: Vec<(Uuid, String)> =
+                    sqlx::query_as("SELECT id, name FROM services").fetch_all(&mut *c).await?;
+                let links: Vec<(Uuid, Uuid)> = sqlx::query_as("SELECT supplier_id, subcontractor_id FROM subcontracts")
+                    .fetch_all(&mut *c)
+                    .await?;
+                let uses: Vec<(Uuid, Uuid)> =
+                    sqlx::query_as("SELECT service_id, offering_id FROM service_uses").fetch_all(&mut *c).await?;
+                let alts: Vec<(Uuid, Uuid, Uuid)> =
+                    sqlx::query_as("SELECT service_id, offering_id, alternative_id FROM use_alternatives")
+                        .fetch_all(&mut *c)
+                        .await?;
+                let mut input = GraphInput {
+                    nodes: Vec::with_capacity(suppliers.len() + offerings.len() + services.len()),
+                    edges: Vec::with_capacity(offerings.len() + links.len() + uses.len()),
+                    alternatives: Vec::with_capacity(alts.len()),
+                };
+                for (id, label) in suppliers {
+                    input.nodes.push(GraphNode { key: NodeKey::Supplier(SupplierId(id)), label });
+                }
+                for (id, label, supplier) in offerings {
+                    let key = NodeKey::Offering(OfferingId(id));
+                    input.nodes.push(GraphNode { key, label });
+                    input.edges.push(GraphEdge {
+                        from: key,
+                        to: NodeKey::Supplier(SupplierId(supplier)),
+                        kind: EdgeKind::ProvidedBy,
+                    });
+                }
+                for (id, label) in services {
+                    input.nodes.push(GraphNode { key: NodeKey::Service(ServiceId(id)), label });
+                }
+                for (from, to) in links {
+                    input.edges.push(GraphEdge {
+                        from: NodeKey::Supplier(SupplierId(from)),
+                        to: NodeKey::Supplier(SupplierId(to)),
+                        kind: EdgeKind::SubcontractsTo,
+                    });
+                }
+                for (service, offering) in uses {
+                    input.edges.push(GraphEdge {
+                        from: NodeKey::Service(ServiceId(service)),
+                        to: NodeKey::Offering(OfferingId(offering)),
+                        kind: EdgeKind::Uses,
+                    });
+                }
+                for (service, primary, alternative) in alts {
+                    input.alternatives.push(GraphAlternative {
+                        service: ServiceId(service),
+                        primary: OfferingId(primary),
+                        alternative: OfferingId(alternative),
+                    });
+                }
+                Ok(input)
+            }
+
+            // ---- the trait ----------------------------------------------------------------
+
+            #[async_trait]
+            impl Store for $store {
+                fn backend(&self) -> Backend {
+                    $backend
+                }
+
+                async fn ping(&self) -> Result<()> {
+                    sqlx::query("SELECT 1").execute(&self.pool).await?;
+                    Ok(())
+                }
+
+                async fn create_supplier(&self, data: SupplierData) -> Result<Supplier> {
+                    let data = data.validated()?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let (supplier, _) = save_supplier(&mut tx, None, data).await?;
+                    tx.commit().await?;
+                    Ok(supplier)
+                }
+
+                async fn update_supplier(&self, id: SupplierId, data: SupplierData) -> Result<Supplier> {
+                    let data = data.validated()?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let existing = require_supplier(&mut tx, id).await?;
+                    let (supplier, outcome) = save_supplier(&mut tx, Some(&existing), data).await?;
+                    if outcome != Outcome::Unchanged {
+                        tx.commit().await?;
+                    }
+                    Ok(supplier)
+                }
+
+                async fn delete_supplier(&self, id: SupplierId) -> Result<()> {
+                    delete_by_id(&self.pool, "suppliers", "supplier", id.0).await
+                }
+
+                async fn get_supplier(&self, id: SupplierId) -> Result<Supplier> {
+                    let mut c = self.pool.acquire().await?;
+                    Ok(require_supplier(&mut c, id).await?)
+                }
+
+                async fn find_supplier(&self, reference: &str) -> Result<Supplier> {
+                    let mut c = self.pool.acquire().await?;
+                    let not_found = || StoreError::NotFound { entity: "supplier", reference: reference.to_owned() };
+                    let id = supplier_ref(&mut c, reference).await?.ok_or_else(not_found)?;
+                    supplier_by_id(&mut c, id).await?.ok_or_else(not_found)
+                }
+
+                async fn list_suppliers(&self, filter: &SupplierFilter, page: Page) -> Result<Paged<Supplier>> {
+                    let w = Where::suppliers(filter);
+                    let (limit, offset) = limit_offset(page);
+                    let mut c = self.pool.acquire().await?;
+                    let total: (i64,) =
+                        bind_as(sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) FROM suppliers{}", w.sql))), &w.args)
+                            .fetch_one(&mut *c)
+                            .await?;
+                    let sql = format!(
+                        concat!("SELECT ", $crate::shared::supplier_cols!(), " FROM suppliers{} ORDER BY name_key LIMIT {} OFFSET {}"),
+                        w.sql,
+                        w.next_placeholder(1),
+                        w.next_placeholder(2)
+                    );
+                    let rows: Vec<SupplierRec> = bind_as(sqlx::query_as(AssertSqlSafe(sql)), &w.args)
+                        .bind(limit)
+                        .bind(offset)
+                        .fetch_all(&mut *c)
+                        .await?;
+                    let ids: Vec<Uuid> = rows.iter().map(SupplierRec::id).collect();
+                    let items = suppliers_with_owners(&mut c, rows, &ids).await?;
+                    Ok(Paged { items, total: count(total.0) })
+                }
+
+                async fn create_subcontract(&self, data: SubcontractData) -> Result<Subcontract> {
+                    let data = validate_subcontract(data)?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    if subcontract_by_pair(&mut tx, data.supplier.0, data.subcontractor.0).await?.is_some() {
+                        let a = name_of(&mut tx, "suppliers", data.supplier.0).await?;
+                        let b = name_of(&mut tx, "suppliers", data.subcontractor.0).await?;
+                        return Err(StoreError::Conflict(format!("supplier {a:?} subcontracts to {b:?} already")));
+                    }
+                    let (link, _) = save_subcontract(&mut tx, data).await?;
+                    tx.commit().await?;
+                    Ok(link)
+                }
+
+                async fn delete_subcontract(&self, id: SubcontractId) -> Result<()> {
+                    delete_by_id(&self.pool, "subcontracts", "subcontract", id.0).await
+                }
+
+                async fn list_subcontracts(&self, supplier: Option<SupplierId>) -> Result<Vec<Subcontract>> {
+                    let sql = "SELECT l.id, l.supplier_id, l.subcontractor_id, l.scope, l.since, l.handles_our_data, \
+                         l.created_at, l.updated_at FROM subcontracts l \
+                         JOIN suppliers a ON a.id = l.supplier_id JOIN suppliers b ON b.id = l.subcontractor_id \
+                         WHERE $1 IS NULL OR l.supplier_id = $1 OR l.subcontractor_id = $1 \
+                         ORDER BY a.name_key, b.name_key";
+                    let rows: Vec<SubcontractRec> =
+                        sqlx::query_as(sql).bind(supplier.map(|s| s.0)).fetch_all(&self.pool).await?;
+                    Ok(rows.into_iter().map(Subcontract::from).collect())
+                }
+
+                async fn create_offering(&self, data: OfferingData) -> Result<Offering> {
+                    let data = validate_offering(data)?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let (offering, _) = save_offering(&mut tx, None, data).await?;
+                    tx.commit().await?;
+                    Ok(offering)
+                }
+
+                async fn update_offering(&self, id: OfferingId, data: OfferingData) -> Result<Offering> {
+                    let data = validate_offering(data)?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let existing = offering_by_id(&mut tx, id.0)
+                        .await?
+                        .ok_or_else(|| StoreError::NotFound { entity: "offering", reference: id.to_string() })?;
+                    let (offering, outcome) = save_offering(&mut tx, Some(&existing), data).await?;
+                    if outcome != Outcome::Unchanged {
+                        tx.commit().await?;
+                    }
+                    Ok(offering)
+                }
+
+                async fn delete_offering(&self, id: OfferingId) -> Result<()> {
+                    delete_by_id(&self.pool, "offerings", "offering", id.0).await
+                }
+
+                async fn get_offering(&self, id: OfferingId) -> Result<Offering> {
+                    let mut c = self.pool.acquire().await?;
+                    offering_by_id(&mut c, id.0)
+                        .await?
+                        .ok_or_else(|| StoreError::NotFound { entity: "offering", reference: id.to_string() })
+                }
+
+                async fn find_offering(&self, reference: &str) -> Result<Offering> {
+                    let mut c = self.pool.acquire().await?;
+                    let not_found = || StoreError::NotFound { entity: "offering", reference: reference.to_owned() };
+                    let id = named_ref(&mut c, "offerings", reference).await?.ok_or_else(not_found)?;
+                    offering_by_id(&mut c, id).await?.ok_or_else(not_found)
+                }
+
+                async fn list_offerings(&self, filter: &OfferingFilter, page: Page) -> Result<Paged<Offering>> {
+                    let w = Where::offerings(filter);
+                    let (limit, offset) = limit_offset(page);
+                    let mut c = self.pool.acquire().await?;
+                    let total: (i64,) =
+                        bind_as(sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) FROM offerings{}", w.sql))), &w.args)
+                            .fetch_one(&mut *c)
+                            .await?;
+                    let sql = format!(
+                        concat!("SELECT ", $crate::shared::offering_cols!(), " FROM offerings{} ORDER BY name_key LIMIT {} OFFSET {}"),
+                        w.sql,
+                        w.next_placeholder(1),
+                        w.next_placeholder(2)
+                    );
+                    let rows: Vec<OfferingRec> = bind_as(sqlx::query_as(AssertSqlSafe(sql)), &w.args)
+                        .bind(limit)
+                        .bind(offset)
+                        .fetch_all(&mut *c)
+                        .await?;
+                    let items = rows.into_iter().map(Offering::try_from).collect::<Result<Vec<_>>>()?;
+                    Ok(Paged { items, total: count(total.0) })
+                }
+
+                async fn create_release(&self, data: ReleaseData) -> Result<Release> {
+                    let data = validate_release(data)?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    if release_by_version(&mut tx, data.offering.0, &data.version).await?.is_some() {
+                        let name = name_of(&mut tx, "offerings", data.offering.0).await?;
+                        return Err(StoreError::Conflict(format!(
+                            "offering {name:?} has a release {:?} already",
+                            data.version
+                        )));
+                    }
+                    let (release, _) = save_release(&mut tx, data).await?;
+                    tx.commit().await?;
+                    Ok(release)
+                }
+
+                async fn delete_release(&self, id: ReleaseId) -> Result<()> {
+                    delete_by_id(&self.pool, "releases", "release", id.0).await
+                }
+
+                async fn list_releases(&self, offering: OfferingId) -> Result<Vec<Release>> {
+                    let mut c = self.pool.acquire().await?;
+                    if !exists(&mut c, "offerings", offering.0).await? {
+                        return Err(StoreError::NotFound { entity: "offering", reference: offering.to_string() });
+                    }
+                    let rows: Vec<ReleaseRec> = sqlx::query_as(concat!(
+                        "SELECT ",
+                        $crate::shared::release_cols!(),
+                        " FROM releases WHERE offering_id = $1 ORDER BY released_on DESC NULLS LAST, version DESC"
+                    ))
+                    .bind(offering.0)
+                    .fetch_all(&mut *c)
+                    .await?;
+                    Ok(rows.into_iter().map(Release::from).collect())
+                }
+
+                async fn create_service(&self, data: ServiceData) -> Result<Service> {
+                    let data = validate_service(data)?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let (service, _) = save_service(&mut tx, None, data, true).await?;
+                    tx.commit().await?;
+                    Ok(service)
+                }
+
+                async fn update_service(&self, id: ServiceId, data: ServiceData) -> Result<Service> {
+                    let data = validate_service(data)?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let existing = service_by_id(&mut tx, id.0)
+                        .await?
+                        .ok_or_else(|| StoreError::NotFound { entity: "service", reference: id.to_string() })?;
+                    let (service, outcome) = save_service(&mut tx, Some(&existing), data, true).await?;
+                    if outcome != Outcome::Unchanged {
+                        tx.commit().await?;
+                    }
+                    Ok(service)
+                }
+
+                async fn delete_service(&self, id: ServiceId) -> Result<()> {
+                    delete_by_id(&self.pool, "services", "service", id.0).await
+                }
+
+                async fn get_service(&self, id: ServiceId) -> Result<Service> {
+                    let mut c = self.pool.acquire().await?;
+                    service_by_id(&mut c, id.0)
+                        .await?
+                        .ok_or_else(|| StoreError::NotFound { entity: "service", reference: id.to_string() })
+                }
+
+                async fn find_service(&self, reference: &str) -> Result<Service> {
+                    let mut c = self.pool.acquire().await?;
+                    let not_found = || StoreError::NotFound { entity: "service", reference: reference.to_owned() };
+                    let id = named_ref(&mut c, "services", reference).await?.ok_or_else(not_found)?;
+                    service_by_id(&mut c, id).await?.ok_or_else(not_found)
+                }
+
+                async fn list_services(&self, filter: &ServiceFilter, page: Page) -> Result<Paged<Service>> {
+                    let w = Where::services(filter);
+                    let (limit, offset) = limit_offset(page);
+                    let mut c = self.pool.acquire().await?;
+                    let total: (i64,) =
+                        bind_as(sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) FROM services{}", w.sql))), &w.args)
+                            .fetch_one(&mut *c)
+                            .await?;
+                    let sql = format!(
+                        concat!("SELECT ", $crate::shared::service_cols!(), " FROM services{} ORDER BY name_key LIMIT {} OFFSET {}"),
+                        w.sql,
+                        w.next_placeholder(1),
+                        w.next_placeholder(2)
+                    );
+                    let rows: Vec<ServiceRec> = bind_as(sqlx::query_as(AssertSqlSafe(sql)), &w.args)
+                        .bind(limit)
+                        .bind(offset)
+                        .fetch_all(&mut *c)
+                        .await?;
+                    let ids: Vec<Uuid> = rows.iter().map(ServiceRec::id).collect();
+                    let items = services_with_uses(&mut c, rows, &ids).await?;
+                    Ok(Paged { items, total: count(total.0) })
+                }
+
+                async fn import(&self, batch: RegistryBatch, mode: ImportMode) -> Result<ImportReport> {
+                    let mut report = ImportReport { problems: batch.duplicate_keys(), ..ImportReport::default() };
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    import_rows(&mut tx, batch, &mut report).await?;
+                    let keep = match mode {
+                        ImportMode::SkipBad => true,
+                        ImportMode::AllOrNothing => report.problems.is_empty(),
+                        ImportMode::DryRun => false,
+                    };
+                    if !keep {
+                        tx.rollback().await?;
+                        report.written = false;
+                    } else {
+                        tx.commit().await?;
+                        report.written = true;
+                    }
+                    Ok(report)
+                }
+
+                async fn export(&self) -> Result<RegistryBatch> {
+                    let mut tx = self.pool.begin_with($begin_read).await?;
+                    let batch = export_all(&mut tx).await?;
+                    tx.rollback().await?;
+                    Ok(batch)
+                }
+
+                async fn registry_revision(&self) -> Result<i64> {
+                    let (revision,): (i64,) =
+                        sqlx::query_as("SELECT revision FROM registry_revision WHERE id = 1").fetch_one(&self.pool).await?;
+                    Ok(revision)
+                }
+
+                async fn graph_input(&self) -> Result<GraphInput> {
+                    let mut tx = self.pool.begin_with($begin_read).await?;
+                    let input = graph_all(&mut tx).await?;
+                    tx.rollback().await?;
+                    Ok(input)
+                }
+            }
+        }
+    };
+}
+pub(crate) use store_impl;
