@@ -124,6 +124,9 @@ fn demo_stories(s: &Scratch) {
         assert!(found.contains(&expected.to_owned()), "{expected} not in {found:#?}");
     }
     assert!(!found.iter().any(|f| f.starts_with("Corporate Email: Mailstream")), "{found:#?}");
+    // Only the uppermost shared node is named: Siliconia sits beneath the shared Rackworks.
+    assert!(!found.iter().any(|f| f.starts_with("Partner API Gateway: Siliconia")), "{found:#?}");
+    assert_eq!(found.iter().filter(|f| f.starts_with("Branch Network:")).count(), 1, "{found:#?}");
 
     // Fourth parties, three deep.
     let subs = s.json(&["graph", "subcontractors", "Harbor Hosting"]);

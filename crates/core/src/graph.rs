@@ -532,7 +532,8 @@ impl ChainGraph {
     /// whole subcontracting chain work. So a node is a single point of failure of a service
     /// when some need has no alternative (the offering itself), or when every option of a
     /// need rests on that node (a supplier or subcontractor shared by all alternatives —
-    /// the alternative that is no alternative).
+    /// the alternative that is no alternative). Of the nodes every option rests on, only the
+    /// uppermost are reported: a subcontractor beneath a shared supplier is implied by it.
     pub fn single_points_of_failure(&self) -> Vec<SinglePointOfFailure> {
         let n = self.n_nodes();
         let mut out = Vec::new();
@@ -573,8 +574,11 @@ impl ChainGraph {
                 }
                 let n_options = options.len() as u32;
                 let primary_reach = self.dependencies(primary);
+                let shared = |n: NodeIx| hits.get(n as usize).copied() == Some(n_options);
                 for &node in &touched {
-                    if hits.get(node as usize).copied() == Some(n_options) {
+                    // Everything beneath a shared node is shared too; report only the
+                    // uppermost ones, whose failure explains the rest.
+                    if shared(node) && !self.reverse.neighbours(node).any(|(up, _)| shared(up)) {
                         let mut path = vec![service];
                         path.extend(primary_reach.path(node));
                         out.push(SinglePointOfFailure {

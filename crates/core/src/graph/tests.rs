@@ -207,3 +207,17 @@ fn cycles_in_subcontracting_terminate() {
     assert_eq!(g.dependents(ix(&g, "A")).len(), 2);
     assert_eq!(g.paths(ix(&g, "A"), ix(&g, "B"), PathLimits::default()).paths.len(), 1);
 }
+
+#[test]
+fn only_the_uppermost_shared_dependency_is_reported() {
+    // app ─uses▶ a (alt: b);  a ─by▶ A ─sub▶ Host ─sub▶ Power;  b ─by▶ B ─sub▶ Host
+    // Host and Power are both shared by a and b, but Power is implied by Host.
+    let g = graph(
+        &[(V, "app"), (O, "a"), (O, "b"), (S, "A"), (S, "B"), (S, "Host"), (S, "Power")],
+        &[("app", "a"), ("a", "A"), ("b", "B"), ("A", "Host"), ("B", "Host"), ("Host", "Power")],
+        &[("app", "a", "b")],
+    );
+    let found: Vec<_> =
+        g.single_points_of_failure().iter().map(|s| (g.label(s.node).to_owned(), names(&g, &s.path))).collect();
+    assert_eq!(found, [("Host".to_owned(), "app > a > A > Host".to_owned())]);
+}
