@@ -428,7 +428,10 @@ impl ChainGraph {
         let n = self.n_nodes();
         if (from as usize) < n && (to as usize) < n {
             // Iterative DFS with an explicit stack of (node, next-neighbour cursor); the
-            // on-path flags keep paths simple.
+            // on-path flags keep paths simple. The distance of every node to `to` prunes
+            // branches that cannot reach it within the depth left, so the search does work
+            // only on branches that lead to paths, however dense the graph.
+            let to_distance = self.bfs(to, Direction::Reverse, None, u32::MAX);
             let mut on_path = vec![false; n];
             let mut path = vec![from];
             let mut cursors = vec![0usize];
@@ -437,6 +440,9 @@ impl ChainGraph {
             }
             if from == to {
                 found.push(path.clone());
+            } else if to_distance.depth(from).is_none_or(|d| d > limits.max_depth) {
+                // No path at all, or none within the depth (then say more exist).
+                truncated = to_distance.depth(from).is_some();
             } else {
                 while let (Some(&node), Some(cursor)) = (path.last(), cursors.last_mut()) {
                     let next = self.forward.neighbours(node).nth(*cursor);
@@ -444,6 +450,15 @@ impl ChainGraph {
                     match next {
                         Some((next, _)) => {
                             if on_path.get(next as usize).copied().unwrap_or(true) {
+                                continue;
+                            }
+                            let edges_so_far = path.len() as u32;
+                            let Some(distance) = to_distance.depth(next) else {
+                                // `to` cannot be reached from there.
+                                continue;
+                            };
+                            if edges_so_far + distance > limits.max_depth {
+                                truncated = true;
                                 continue;
                             }
                             if next == to {
@@ -454,10 +469,6 @@ impl ChainGraph {
                                 let mut p = path.clone();
                                 p.push(next);
                                 found.push(p);
-                                continue;
-                            }
-                            if path.len() > limits.max_depth.saturating_sub(1) as usize {
-                                truncated = true;
                                 continue;
                             }
                             if let Some(f) = on_path.get_mut(next as usize) {

@@ -221,3 +221,29 @@ fn only_the_uppermost_shared_dependency_is_reported() {
         g.single_points_of_failure().iter().map(|s| (g.label(s.node).to_owned(), names(&g, &s.path))).collect();
     assert_eq!(found, [("Host".to_owned(), "app > a > A > Host".to_owned())]);
 }
+
+#[test]
+fn path_search_explores_only_branches_that_lead_to_the_target() {
+    // A service using 40 offerings of 40 suppliers that all subcontract to each other in a
+    // ring of 40 has an astronomical number of simple paths that never reach `T`; the
+    // search must still answer at once with the one path there is.
+    //   svc ─uses▶ o0..o39 ─by▶ s0..s39;  s_i ─sub▶ s_{i+1} and s_{i+2} (mod 40);  o0 ─by▶ …
+    //   T is reached only from the extra offering `oT` ─by▶ T.
+    let mut nodes: Vec<(NodeKind, String)> = vec![(V, "svc".into()), (O, "oT".into()), (S, "T".into())];
+    let mut edges: Vec<(String, String)> = vec![("svc".into(), "oT".into()), ("oT".into(), "T".into())];
+    for i in 0..40 {
+        nodes.push((O, format!("o{i}")));
+        nodes.push((S, format!("s{i}")));
+        edges.push(("svc".into(), format!("o{i}")));
+        edges.push((format!("o{i}"), format!("s{i}")));
+        edges.push((format!("s{i}"), format!("s{}", (i + 1) % 40)));
+        edges.push((format!("s{i}"), format!("s{}", (i + 2) % 40)));
+    }
+    let node_refs: Vec<(NodeKind, &str)> = nodes.iter().map(|(k, n)| (*k, n.as_str())).collect();
+    let edge_refs: Vec<(&str, &str)> = edges.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let g = graph(&node_refs, &edge_refs, &[]);
+    let found = g.paths(ix(&g, "svc"), ix(&g, "T"), PathLimits { max_depth: 40, max_paths: 100 });
+    let listed: Vec<_> = found.paths.iter().map(|p| names(&g, p)).collect();
+    assert_eq!(listed, ["svc > oT > T"]);
+    assert!(!found.truncated);
+}
