@@ -132,10 +132,8 @@ pub async fn import(store: Arc<dyn Store>, format: Format, args: ImportArgs, tab
         if written {
             out.push_str(&summary(&report));
         } else {
-            out.push_str(&format!(
-                "nothing written: {} bad rows (fix them, or use --skip-bad)\n",
-                outcome.problems.len()
-            ));
+            let n = bad_rows(outcome.problems.len());
+            out.push_str(&format!("nothing written: {n} (fix them, or use --skip-bad)\n"));
         }
         out
     };
@@ -151,8 +149,12 @@ pub async fn import(store: Arc<dyn Store>, format: Format, args: ImportArgs, tab
             Format::Json => print(format, &outcome, text)?,
             Format::Table => eprint!("{}", text()),
         }
-        Err(anyhow::anyhow!("import refused: {} bad rows, nothing written", outcome.problems.len()))
+        Err(anyhow::anyhow!("import refused: {}, nothing written", bad_rows(outcome.problems.len())))
     }
+}
+
+fn bad_rows(n: usize) -> String {
+    if n == 1 { "1 bad row".to_owned() } else { format!("{n} bad rows") }
 }
 
 /// One line per table of what an import changed.
