@@ -151,6 +151,13 @@ pub enum SupplierCommand {
         /// Id, name, LEI, DUNS or VAT number.
         supplier: String,
     },
+    /// Remove a subcontracting link.
+    Unlink {
+        /// The supplier.
+        supplier: String,
+        /// The subcontractor.
+        subcontractor: String,
+    },
     /// Record that a supplier subcontracts to another.
     Link {
         /// The supplier.
@@ -274,6 +281,23 @@ pub enum OfferingCommand {
         #[arg(long)]
         description: Option<String>,
     },
+    /// Change an offering's fields.
+    Update {
+        /// Id or name.
+        offering: String,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New supplier (id, name, LEI, DUNS or VAT).
+        #[arg(long)]
+        supplier: Option<String>,
+        /// New kind.
+        #[arg(long, value_parser = parse::<OfferingKind>)]
+        kind: Option<OfferingKind>,
+        /// New description.
+        #[arg(long)]
+        description: Option<String>,
+    },
     /// List offerings.
     List {
         /// Name contains.
@@ -337,6 +361,29 @@ pub enum ServiceCommand {
         rto_hours: Option<u32>,
         /// An offering it uses, with alternatives after `=` separated by `|`:
         /// `--uses "Identra SSO"` or `--uses "Mailstream Email=PostBeacon Mail"`. Repeatable.
+        #[arg(long)]
+        uses: Vec<String>,
+    },
+    /// Change a service's fields; `--uses` replaces everything it uses.
+    Update {
+        /// Id or name.
+        service: String,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Criticality tier 1 to 4.
+        #[arg(long)]
+        criticality: Option<Tier>,
+        /// Owner.
+        #[arg(long)]
+        owner: Option<String>,
+        /// Owner's e-mail.
+        #[arg(long)]
+        owner_email: Option<String>,
+        /// Recovery time objective in hours.
+        #[arg(long)]
+        rto_hours: Option<u32>,
+        /// What it uses, as for `service add`; when given, replaces the whole list.
         #[arg(long)]
         uses: Vec<String>,
     },

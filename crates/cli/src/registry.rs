@@ -189,6 +189,18 @@ pub async fn supplier(store: Arc<dyn Store>, format: Format, command: SupplierCo
                 .await?;
             print(format, &link, || format!("{} subcontracts to {} ({})\n", a.data.name, b.data.name, link.id))?;
         }
+        SupplierCommand::Unlink { supplier, subcontractor } => {
+            let a = store.find_supplier(&supplier).await?;
+            let b = store.find_supplier(&subcontractor).await?;
+            let links = store.list_subcontracts(Some(a.id)).await?;
+            let Some(link) = links.iter().find(|l| l.data.supplier == a.id && l.data.subcontractor == b.id) else {
+                anyhow::bail!("{} does not subcontract to {}", a.data.name, b.data.name);
+            };
+            store.delete_subcontract(link.id).await?;
+            print(format, &serde_json::json!({ "deleted": link.id }), || {
+                format!("{} no longer subcontracts to {}\n", a.data.name, b.data.name)
+            })?;
+        }
         SupplierCommand::Import(args) => {
             return crate::csv::import(store, format, args, &crate::csv::SUPPLIER_TABLES).await;
         }
@@ -267,6 +279,27 @@ pub async fn offering(store: Arc<dyn Store>, format: Format, command: OfferingCo
             let s = store.find_supplier(&supplier).await?;
             let o = store.create_offering(OfferingData { supplier: s.id, name, kind, description }).await?;
             print(format, &o, || format!("created offering {} of {} ({})\n", o.data.name, s.data.name, o.id))?;
+        }
+        OfferingCommand::Update { offering, name, supplier, kind, description } => {
+            let current = store.find_offering(&offering).await?;
+            let mut data = current.data.clone();
+            if let Some(n) = name {
+                data.name = n;
+            }
+            if let Some(s) = supplier {
+                data.supplier = store.find_supplier(&s).await?.id;
+            }
+            if let Some(k) = kind {
+                data.kind = k;
+            }
+            if description.is_some() {
+                data.description = description;
+            }
+            let o = store.update_offering(current.id, data).await?;
+            let changed = o.updated_at != current.updated_at;
+            print(format, &o, || {
+                format!("{} offering {} ({})\n", if changed { "updated" } else { "unchanged:" }, o.data.name, o.id)
+            })?;
         }
         OfferingCommand::List { q, supplier, kind, page: p } => {
             let supplier = match supplier {
@@ -381,6 +414,37 @@ pub async fn service(store: Arc<dyn Store>, format: Format, command: ServiceComm
                 ServiceData { name, owner, owner_email, rto_hours, criticality, description: None, uses: parsed };
             let s = store.create_service(data).await?;
             print(format, &s, || format!("created service {} ({})\n", s.data.name, s.id))?;
+        }
+        ServiceCommand::Update { service, name, criticality, owner, owner_email, rto_hours, uses } => {
+            let current = store.find_service(&service).await?;
+            let mut data = current.data.clone();
+            if let Some(n) = name {
+                data.name = n;
+            }
+            if let Some(c) = criticality {
+                data.criticality = c;
+            }
+            if owner.is_some() {
+                data.owner = owner;
+            }
+            if owner_email.is_some() {
+                data.owner_email = owner_email;
+            }
+            if rto_hours.is_some() {
+                data.rto_hours = rto_hours;
+            }
+            if !uses.is_empty() {
+                let mut parsed = Vec::new();
+                for u in &uses {
+                    parsed.push(parse_use(store.as_ref(), u).await?);
+                }
+                data.uses = parsed;
+            }
+            let s = store.update_service(current.id, data).await?;
+            let changed = s.updated_at != current.updated_at;
+            print(format, &s, || {
+                format!("{} service {} ({})\n", if changed { "updated" } else { "unchanged:" }, s.data.name, s.id)
+            })?;
         }
         ServiceCommand::List { q, criticality, uses, page: p } => {
             let uses = match uses {

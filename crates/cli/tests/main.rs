@@ -276,10 +276,29 @@ fn registry_commands_add_show_list_and_delete() {
     assert_eq!(offering["releases"][0]["version"], "2.1");
     let deps = s.json(&["graph", "dependents", "Sub Co"]);
     assert_eq!(path_names(&deps[0]["path"]), "Email -> Acme Mail -> Acme Cloud -> Sub Co");
+    // Updates: an alternative removes the single point of failure; unlinking cuts the chain.
+    s.ok(&["supplier", "add", "Other Cloud", "--kind", "cloud-service-provider"]);
+    s.ok(&["offering", "add", "Other Mail", "--supplier", "Other Cloud", "--kind", "software"]);
+    s.ok(&["offering", "update", "Other Mail", "--kind", "cloud-service", "--description", "standby"]);
+    assert_eq!(s.json(&["offering", "show", "Other Mail"])["kind"], "cloud-service");
+    assert_eq!(s.json(&["graph", "spof"]).as_array().unwrap().len(), 1);
+    s.ok(&["service", "update", "Email", "--rto-hours", "4", "--uses", "Acme Mail=Other Mail"]);
+    assert_eq!(s.json(&["service", "show", "Email"])["rto_hours"], 4);
+    assert_eq!(s.json(&["graph", "spof"]), serde_json::json!([]));
+    let unchanged = s.ok(&["service", "update", "Email", "--rto-hours", "4"]);
+    assert!(unchanged.starts_with("unchanged"), "{unchanged}");
+    s.ok(&["supplier", "unlink", "Acme Cloud", "Sub Co"]);
+    assert_eq!(s.json(&["graph", "dependents", "Sub Co"]), serde_json::json!([]));
+    s.ok(&["supplier", "link", "Acme Cloud", "Sub Co", "--scope", "hosting"]);
+
     let table = s.ok(&["supplier", "list", "--tier", "1"]);
     assert!(table.contains("Acme Cloud") && !table.contains("Sub Co"), "{table}");
     s.ok(&["supplier", "delete", "Acme Cloud"]);
-    assert_eq!(s.json(&["offering", "list"])["total"], 0);
+    assert_eq!(
+        names(&s.json(&["offering", "list"])["items"], "name"),
+        ["Other Mail"],
+        "Acme Mail went with Acme Cloud"
+    );
 }
 
 #[test]
