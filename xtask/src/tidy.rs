@@ -127,7 +127,7 @@ mod tests {
     #[test]
     fn tidy_dependency_licences_are_allowed() {
         let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+            .args(["metadata", "--format-version", "1", "--locked"])
             .current_dir(root())
             .output();
         let Ok(out) = out else { unreachable!("cargo metadata could not run") };
