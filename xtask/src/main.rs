@@ -77,6 +77,9 @@ fn test(extra: &[String]) -> Result<()> {
 fn bench(extra: &[String]) -> Result<()> {
     let mut args = vec!["bench", "--package", "chainward-core", "--bench", "graph"];
     args.extend(extra.iter().map(String::as_str));
+    cargo(&args)?;
+    let mut args = vec!["bench", "--package", "chainward-store", "--bench", "graph_input"];
+    args.extend(extra.iter().map(String::as_str));
     cargo(&args)
 }
 

@@ -160,6 +160,7 @@ stories!(
     export_import_round_trip,
     graph_input_builds,
     every_change_moves_the_registry_revision,
+    regression_postgres_revision_moves_once_per_transaction,
     failed_multi_row_write_leaves_nothing,
     demo_organisation_imports,
 );
@@ -935,6 +936,22 @@ async fn every_change_moves_the_registry_revision(db: Db) {
     assert_eq!(store.registry_revision().await.unwrap(), unchanged, "a dry run moved the revision");
     store.delete_supplier(s.id).await.unwrap();
     moved(store.registry_revision().await.unwrap(), "a cascading delete");
+}
+
+/// Regression: the PostgreSQL trigger bumped the revision row once per statement, so a
+/// large import updated one row thousands of times in one transaction and slowed down
+/// quadratically (29k rows took 262 s). It now bumps once per transaction.
+async fn regression_postgres_revision_moves_once_per_transaction(db: Db) {
+    let store = db.store().await;
+    let before = store.registry_revision().await.unwrap();
+    clean(store.import(registry(), ImportMode::AllOrNothing).await);
+    let after = store.registry_revision().await.unwrap();
+    match store.backend() {
+        Backend::Postgres => assert_eq!(after - before, 1, "one import, one transaction, one bump"),
+        // SQLite has no transaction-local state for triggers; its row triggers bump per row,
+        // which costs nothing like PostgreSQL's row versions.
+        Backend::Sqlite => assert!(after > before),
+    }
 }
 
 async fn failed_multi_row_write_leaves_nothing(db: Db) {

@@ -6,9 +6,16 @@ CREATE TABLE registry_revision (
 );
 INSERT INTO registry_revision (id, revision) VALUES (1, 0);
 
+-- Bumped once per transaction, not once per statement: updating one row many times in one
+-- transaction leaves a chain of row versions that every later update must walk, which made
+-- a large import quadratic. The marker is transaction-local (and undone with a rolled-back
+-- savepoint, like the update itself).
 CREATE FUNCTION bump_registry_revision() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE registry_revision SET revision = revision + 1 WHERE id = 1;
+    IF current_setting('chainward.revision_bumped_in', true) IS DISTINCT FROM txid_current()::text THEN
+        UPDATE registry_revision SET revision = revision + 1 WHERE id = 1;
+        PERFORM set_config('chainward.revision_bumped_in', txid_current()::text, true);
+    END IF;
     RETURN NULL;
 END;
 $$;
