@@ -247,3 +247,128 @@ fn path_search_explores_only_branches_that_lead_to_the_target() {
     assert_eq!(listed, ["svc > oT > T"]);
     assert!(!found.truncated);
 }
+
+/// A small deterministic generator for random graphs (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1) as u64) as usize
+    }
+}
+
+/// A random chain: services use offerings, offerings are provided by suppliers, suppliers
+/// subcontract to any supplier (cycles included), some uses have alternatives.
+fn random_graph(rng: &mut Rng) -> ChainGraph {
+    let (n_services, n_offerings, n_suppliers) = (1 + rng.below(6), 1 + rng.below(10), 1 + rng.below(12));
+    let mut nodes: Vec<(NodeKind, String)> = Vec::new();
+    nodes.extend((0..n_services).map(|i| (V, format!("v{i}"))));
+    nodes.extend((0..n_offerings).map(|i| (O, format!("o{i}"))));
+    nodes.extend((0..n_suppliers).map(|i| (S, format!("s{i}"))));
+    let mut edges: Vec<(String, String)> = Vec::new();
+    let mut alternatives: Vec<(String, String, String)> = Vec::new();
+    for v in 0..n_services {
+        let mut used = std::collections::HashSet::new();
+        for _ in 0..rng.below(4) {
+            let o = rng.below(n_offerings);
+            if used.insert(o) {
+                edges.push((format!("v{v}"), format!("o{o}")));
+                let alt = rng.below(n_offerings);
+                if alt != o && rng.below(2) == 0 {
+                    alternatives.push((format!("v{v}"), format!("o{o}"), format!("o{alt}")));
+                }
+            }
+        }
+    }
+    for o in 0..n_offerings {
+        edges.push((format!("o{o}"), format!("s{}", rng.below(n_suppliers))));
+    }
+    let mut links = std::collections::HashSet::new();
+    for _ in 0..rng.below(2 * n_suppliers) {
+        let (a, b) = (rng.below(n_suppliers), rng.below(n_suppliers));
+        if a != b && links.insert((a, b)) {
+            edges.push((format!("s{a}"), format!("s{b}")));
+        }
+    }
+    let node_refs: Vec<(NodeKind, &str)> = nodes.iter().map(|(k, n)| (*k, n.as_str())).collect();
+    let edge_refs: Vec<(&str, &str)> = edges.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let alt_refs: Vec<(&str, &str, &str)> =
+        alternatives.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+    graph(&node_refs, &edge_refs, &alt_refs)
+}
+
+fn has_edge(g: &ChainGraph, from: NodeIx, to: NodeIx) -> bool {
+    g.forward.neighbours(from).any(|(n, _)| n == to)
+}
+
+/// Naive reachability by repeated relaxation, to hold the BFS against.
+fn naive_reach(g: &ChainGraph, from: NodeIx) -> Vec<bool> {
+    let n = g.n_nodes();
+    let mut reached = vec![false; n];
+    reached[from as usize] = true;
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for a in 0..n as NodeIx {
+            if reached[a as usize] {
+                for (b, _) in g.forward.neighbours(a) {
+                    if !reached[b as usize] {
+                        reached[b as usize] = true;
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+    reached
+}
+
+#[test]
+fn queries_agree_with_naive_definitions_on_random_graphs() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    for _ in 0..300 {
+        let g = random_graph(&mut rng);
+        let n = g.n_nodes() as NodeIx;
+        let reach: Vec<Vec<bool>> = (0..n).map(|a| naive_reach(&g, a)).collect();
+        for origin in 0..n {
+            // Dependents: exactly the nodes that reach the origin, each explained by a
+            // shortest path of real edges from the dependent to the origin.
+            let dependents = g.dependents(origin);
+            for node in 0..n {
+                assert_eq!(dependents.depth(node).is_some(), reach[node as usize][origin as usize]);
+                let path = dependents.path(node);
+                if let Some(depth) = dependents.depth(node) {
+                    assert_eq!(path.len() as u32, depth + 1);
+                    assert_eq!((path.first(), path.last()), (Some(&node), Some(&origin)));
+                    assert!(path.windows(2).all(|w| has_edge(&g, w[0], w[1])), "{path:?}");
+                }
+            }
+            // Paths: simple, real edges, within the limits, and found whenever one exists.
+            for to in 0..n {
+                let limits = PathLimits { max_depth: 30, max_paths: 1000 };
+                let found = g.paths(origin, to, limits);
+                assert_eq!(!found.paths.is_empty(), reach[origin as usize][to as usize], "{origin} -> {to}");
+                for p in &found.paths {
+                    let unique: std::collections::HashSet<_> = p.iter().collect();
+                    assert_eq!(unique.len(), p.len(), "not simple: {p:?}");
+                    assert!(p.windows(2).all(|w| has_edge(&g, w[0], w[1])));
+                    assert!(p.len() as u32 <= limits.max_depth + 1);
+                }
+                assert!(found.paths.windows(2).all(|w| w[0].len() <= w[1].len()), "shortest first");
+            }
+        }
+        // Single points of failure: removing the reported node (and what rests on it) must
+        // leave the need without a working option.
+        for spof in g.single_points_of_failure() {
+            assert_eq!(g.kind(spof.service), Some(NodeKind::Service));
+            assert!(reach[spof.need as usize][spof.node as usize]);
+            let alternatives = g.alternatives.get(&(spof.service, spof.need)).cloned().unwrap_or_default();
+            for option in std::iter::once(spof.need).chain(alternatives) {
+                assert!(reach[option as usize][spof.node as usize], "option {option} does not rest on {}", spof.node);
+            }
+        }
+    }
+}
