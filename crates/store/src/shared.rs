@@ -652,6 +652,28 @@ macro_rules! store_impl {
             type Conn = $conn;
             type R<T> = std::result::Result<T, Fail>;
 
+            /// One page of `table`'s rows matching `w`, ordered by name, and how many match in
+            /// all. `cols` is the column list of the row type `O`.
+            async fn page_of<O>(c: &mut Conn, table: &str, cols: &str, w: &Where, page: Page) -> Result<(Vec<O>, u64)>
+            where
+                O: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
+            {
+                let (limit, offset) = limit_offset(page);
+                let total: (i64,) =
+                    bind_as(sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}{}", w.sql))), &w.args)
+                        .fetch_one(&mut *c)
+                        .await?;
+                let sql = format!(
+                    "SELECT {cols} FROM {table}{} ORDER BY name_key LIMIT {} OFFSET {}",
+                    w.sql,
+                    w.next_placeholder(1),
+                    w.next_placeholder(2)
+                );
+                let rows: Vec<O> =
+                    bind_as(sqlx::query_as(AssertSqlSafe(sql)), &w.args).bind(limit).bind(offset).fetch_all(&mut *c).await?;
+                Ok((rows, count(total.0)))
+            }
+
             fn bind_as<'q, O>(
                 mut q: sqlx::query::QueryAs<'q, $db, O, <$db as sqlx::Database>::Arguments>,
                 args: &[Arg],
@@ -1707,26 +1729,12 @@ macro_rules! store_impl {
 
                 async fn list_suppliers(&self, filter: &SupplierFilter, page: Page) -> Result<Paged<Supplier>> {
                     let w = Where::suppliers(filter);
-                    let (limit, offset) = limit_offset(page);
                     let mut c = self.pool.acquire().await?;
-                    let total: (i64,) =
-                        bind_as(sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) FROM suppliers{}", w.sql))), &w.args)
-                            .fetch_one(&mut *c)
-                            .await?;
-                    let sql = format!(
-                        concat!("SELECT ", $crate::shared::supplier_cols!(), " FROM suppliers{} ORDER BY name_key LIMIT {} OFFSET {}"),
-                        w.sql,
-                        w.next_placeholder(1),
-                        w.next_placeholder(2)
-                    );
-                    let rows: Vec<SupplierRec> = bind_as(sqlx::query_as(AssertSqlSafe(sql)), &w.args)
-                        .bind(limit)
-                        .bind(offset)
-                        .fetch_all(&mut *c)
-                        .await?;
+                    let (rows, total): (Vec<SupplierRec>, u64) =
+                        page_of(&mut c, "suppliers", $crate::shared::supplier_cols!(), &w, page).await?;
                     let ids: Vec<Uuid> = rows.iter().map(SupplierRec::id).collect();
                     let items = suppliers_with_owners(&mut c, rows, &ids).await?;
-                    Ok(Paged { items, total: count(total.0) })
+                    Ok(Paged { items, total })
                 }
 
                 async fn create_subcontract(&self, data: SubcontractData) -> Result<Subcontract> {
@@ -1798,25 +1806,11 @@ macro_rules! store_impl {
 
                 async fn list_offerings(&self, filter: &OfferingFilter, page: Page) -> Result<Paged<Offering>> {
                     let w = Where::offerings(filter);
-                    let (limit, offset) = limit_offset(page);
                     let mut c = self.pool.acquire().await?;
-                    let total: (i64,) =
-                        bind_as(sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) FROM offerings{}", w.sql))), &w.args)
-                            .fetch_one(&mut *c)
-                            .await?;
-                    let sql = format!(
-                        concat!("SELECT ", $crate::shared::offering_cols!(), " FROM offerings{} ORDER BY name_key LIMIT {} OFFSET {}"),
-                        w.sql,
-                        w.next_placeholder(1),
-                        w.next_placeholder(2)
-                    );
-                    let rows: Vec<OfferingRec> = bind_as(sqlx::query_as(AssertSqlSafe(sql)), &w.args)
-                        .bind(limit)
-                        .bind(offset)
-                        .fetch_all(&mut *c)
-                        .await?;
+                    let (rows, total): (Vec<OfferingRec>, u64) =
+                        page_of(&mut c, "offerings", $crate::shared::offering_cols!(), &w, page).await?;
                     let items = rows.into_iter().map(Offering::try_from).collect::<Result<Vec<_>>>()?;
-                    Ok(Paged { items, total: count(total.0) })
+                    Ok(Paged { items, total })
                 }
 
                 async fn create_release(&self, data: ReleaseData) -> Result<Release> {
@@ -1895,26 +1889,12 @@ macro_rules! store_impl {
 
                 async fn list_services(&self, filter: &ServiceFilter, page: Page) -> Result<Paged<Service>> {
                     let w = Where::services(filter);
-                    let (limit, offset) = limit_offset(page);
                     let mut c = self.pool.acquire().await?;
-                    let total: (i64,) =
-                        bind_as(sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) FROM services{}", w.sql))), &w.args)
-                            .fetch_one(&mut *c)
-                            .await?;
-                    let sql = format!(
-                        concat!("SELECT ", $crate::shared::service_cols!(), " FROM services{} ORDER BY name_key LIMIT {} OFFSET {}"),
-                        w.sql,
-                        w.next_placeholder(1),
-                        w.next_placeholder(2)
-                    );
-                    let rows: Vec<ServiceRec> = bind_as(sqlx::query_as(AssertSqlSafe(sql)), &w.args)
-                        .bind(limit)
-                        .bind(offset)
-                        .fetch_all(&mut *c)
-                        .await?;
+                    let (rows, total): (Vec<ServiceRec>, u64) =
+                        page_of(&mut c, "services", $crate::shared::service_cols!(), &w, page).await?;
                     let ids: Vec<Uuid> = rows.iter().map(ServiceRec::id).collect();
                     let items = services_with_uses(&mut c, rows, &ids).await?;
-                    Ok(Paged { items, total: count(total.0) })
+                    Ok(Paged { items, total })
                 }
 
                 async fn import(&self, batch: RegistryBatch, mode: ImportMode) -> Result<ImportReport> {
