@@ -60,11 +60,6 @@ impl AppState {
         self.graph.get(&*self.store).await
     }
 
-    /// Drops the cached graph at once (the revision check would find it stale anyway).
-    pub fn invalidate_graph(&self) {
-        self.graph.invalidate();
-    }
-
     /// The request metrics.
     pub(crate) fn metrics(&self) -> &Metrics {
         &self.metrics
@@ -95,12 +90,6 @@ struct GraphCache {
 }
 
 impl GraphCache {
-    fn invalidate(&self) {
-        if let Ok(mut built) = self.built.try_lock() {
-            *built = None;
-        }
-    }
-
     async fn get(&self, store: &dyn Store) -> Result<Arc<ChainGraph>, ApiError> {
         let mut built = self.built.lock().await;
         // Read the revision before the graph input: a write that lands in between makes

@@ -418,7 +418,7 @@ async fn graph_dependents_paths_and_subcontractors_follow_the_chain() -> TestRes
     let before = h.expect(Method::GET, &cloudco_path, None, StatusCode::OK).await?;
     assert_eq!(before["total"], 0);
 
-    // A write through the API invalidates the cached graph.
+    // A write through the API moves the registry revision, so the graph is rebuilt.
     let link = h
         .create(
             "/api/v1/subcontracts",

@@ -1,7 +1,8 @@
 //! The JSON API under `/api/v1`: one module per resource, the wire types in [`model`].
 //!
 //! Handlers are thin: extract, convert the wire type to the domain type, call the store or
-//! the graph, convert back. Every successful write invalidates the cached graph.
+//! the graph, convert back. The cached graph follows the store's registry revision, so no
+//! handler has to remember to invalidate it.
 
 pub mod graph;
 pub mod model;

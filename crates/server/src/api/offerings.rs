@@ -82,7 +82,6 @@ pub async fn create_offering(
 ) -> Result<Response, ApiError> {
     let data = domain::OfferingData::try_from(input).map_err(ApiError::invalid)?;
     let offering = state.store().create_offering(data).await?;
-    state.invalidate_graph();
     Ok(created(format!("/api/v1/offerings/{}", offering.id), Offering::from(offering)))
 }
 
@@ -126,7 +125,6 @@ pub async fn update_offering(
 ) -> Result<Json<Offering>, ApiError> {
     let data = domain::OfferingData::try_from(input).map_err(ApiError::invalid)?;
     let offering = state.store().update_offering(domain::OfferingId(id), data).await?;
-    state.invalidate_graph();
     Ok(Json(offering.into()))
 }
 
@@ -145,7 +143,6 @@ pub async fn delete_offering(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
     state.store().delete_offering(domain::OfferingId(id)).await?;
-    state.invalidate_graph();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -192,7 +189,6 @@ pub async fn create_release(
 ) -> Result<Response, ApiError> {
     let data = input.into_domain(domain::OfferingId(id)).map_err(ApiError::invalid)?;
     let release = state.store().create_release(data).await?;
-    state.invalidate_graph();
     Ok(created(format!("/api/v1/releases/{}", release.id), Release::from(release)))
 }
 
@@ -208,6 +204,5 @@ pub async fn create_release(
 )]
 pub async fn delete_release(State(state): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
     state.store().delete_release(domain::ReleaseId(id)).await?;
-    state.invalidate_graph();
     Ok(StatusCode::NO_CONTENT)
 }

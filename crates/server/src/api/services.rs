@@ -79,7 +79,6 @@ pub async fn create_service(
 ) -> Result<Response, ApiError> {
     let data = domain::ServiceData::try_from(input).map_err(ApiError::invalid)?;
     let service = state.store().create_service(data).await?;
-    state.invalidate_graph();
     Ok(created(format!("/api/v1/services/{}", service.id), Service::from(service)))
 }
 
@@ -117,7 +116,6 @@ pub async fn update_service(
 ) -> Result<Json<Service>, ApiError> {
     let data = domain::ServiceData::try_from(input).map_err(ApiError::invalid)?;
     let service = state.store().update_service(domain::ServiceId(id), data).await?;
-    state.invalidate_graph();
     Ok(Json(service.into()))
 }
 
@@ -133,6 +131,5 @@ pub async fn update_service(
 )]
 pub async fn delete_service(State(state): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
     state.store().delete_service(domain::ServiceId(id)).await?;
-    state.invalidate_graph();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -112,7 +112,6 @@ pub async fn create_supplier(
 ) -> Result<Response, ApiError> {
     let data = domain::SupplierData::try_from(input).map_err(ApiError::invalid)?;
     let supplier = state.store().create_supplier(data).await?;
-    state.invalidate_graph();
     Ok(created(format!("/api/v1/suppliers/{}", supplier.id), Supplier::from(supplier)))
 }
 
@@ -153,7 +152,6 @@ pub async fn update_supplier(
 ) -> Result<Json<Supplier>, ApiError> {
     let data = domain::SupplierData::try_from(input).map_err(ApiError::invalid)?;
     let supplier = state.store().update_supplier(domain::SupplierId(id), data).await?;
-    state.invalidate_graph();
     Ok(Json(supplier.into()))
 }
 
@@ -172,7 +170,6 @@ pub async fn delete_supplier(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
     state.store().delete_supplier(domain::SupplierId(id)).await?;
-    state.invalidate_graph();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -250,7 +247,6 @@ pub async fn create_subcontract(
 ) -> Result<Response, ApiError> {
     let data = domain::SubcontractData::try_from(input).map_err(ApiError::invalid)?;
     let link = state.store().create_subcontract(data).await?;
-    state.invalidate_graph();
     Ok(created(format!("/api/v1/subcontracts/{}", link.id), Subcontract::from(link)))
 }
 
@@ -269,6 +265,5 @@ pub async fn delete_subcontract(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
     state.store().delete_subcontract(domain::SubcontractId(id)).await?;
-    state.invalidate_graph();
     Ok(StatusCode::NO_CONTENT)
 }
