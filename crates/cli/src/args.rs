@@ -3,13 +3,16 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use chainward_core::model::{DataAccess, OfferingKind, SupplierKind, SupplierStatus, Tier};
+use chainward_core::model::{DataAccess, OfferingKind, Role, SupplierKind, SupplierStatus, Tier};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// chainward: the ICT supply chain under ISO/IEC 27001:2022 control 5.21.
 #[derive(Debug, Parser)]
 #[command(name = "chainward", version, about, long_about = None, propagate_version = true)]
-#[command(after_help = "Exit codes: 0 ok, 1 negative verdict (e.g. rows skipped), 2 usage or input error.")]
+#[command(after_help = "First run: `chainward user add --role admin NAME` creates the first admin account \
+(its one-time password is printed), then `chainward serve`.\n\n\
+Every change made from the command line is written to the audit log as `cli:$USER`.\n\n\
+Exit codes: 0 ok, 1 negative verdict (e.g. rows skipped, audit log broken), 2 usage or input error.")]
 pub struct Cli {
     /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
     #[arg(long, global = true, env = "CHAINWARD_DATABASE", default_value = "sqlite://./chainward.db")]
@@ -31,6 +34,10 @@ pub enum Format {
     Table,
     /// JSON for scripts.
     Json,
+    /// JSON Lines, one entry a line (`audit export` only).
+    Jsonl,
+    /// Comma-separated values (`audit export` only).
+    Csv,
 }
 
 /// The commands.
@@ -53,24 +60,173 @@ pub enum Command {
     /// Questions to the supply-chain graph.
     #[command(subcommand)]
     Graph(GraphCommand),
+    /// Local accounts: people who log in to the web UI.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens for scripts and integrations (`Authorization: Bearer cw_…`).
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// The tamper-evident audit log of every change.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 /// `serve`.
 #[derive(Debug, Args)]
+#[command(after_help = "A non-loopback --listen address is refused until an admin account exists \
+(create one with `chainward user add --role admin NAME`), and while a demo account still has its \
+published password. Without an admin, a one-time set-up link is written to the log instead.")]
 pub struct ServeArgs {
-    /// Address to listen on (loopback only until access control exists).
+    /// Address to listen on; a non-loopback address needs an admin account first.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Load the demo organisation first (idempotent).
+    /// Load the demo organisation and the demo accounts first (idempotent; loopback only,
+    /// since the demo passwords are published).
     #[arg(long)]
     pub demo: bool,
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Mark cookies `Secure` even on plain HTTP (behind a TLS-terminating proxy). By
+    /// default they are when serving HTTPS or listening on a non-loopback address.
+    #[arg(long)]
+    pub secure_cookies: bool,
+    /// The largest CSV upload accepted, in bytes (default 64 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub max_upload_bytes: Option<usize>,
 }
 
 /// `demo …`.
 #[derive(Debug, Subcommand)]
 pub enum DemoCommand {
-    /// Load the demo organisation into the database (idempotent).
+    /// Load the demo organisation and one demo account of every role (idempotent).
+    #[command(after_help = "The demo accounts, for a local demo only: admin / demo-admin-password, \
+analyst / demo-analyst-password, procurement / demo-procurement-password, auditor / \
+demo-auditor-password, supplier / demo-supplier-password (the supplier Nimbus Cloud). Accounts \
+that exist already are left as they are.")]
     Load,
+}
+
+/// `user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; without --password-stdin a one-time password is generated, printed
+    /// once, and must be changed at the first login.
+    #[command(after_help = "First run: `chainward user add --role admin alice` creates the first admin.")]
+    Add {
+        /// Login name: letters, digits, `.`, `_`, `-`, `@`.
+        username: String,
+        /// admin, analyst, procurement, auditor or supplier.
+        #[arg(long, value_parser = parse::<Role>)]
+        role: Role,
+        /// The supplier a `supplier` account belongs to (id, name, LEI, DUNS or VAT).
+        #[arg(long)]
+        supplier: Option<String>,
+        /// Shown name (the username when absent).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// E-mail address.
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the password from the first line of standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Reset a password: a one-time password is generated, printed once, and must be changed
+    /// at the next login. The account's sessions end.
+    Passwd {
+        /// Login name.
+        username: String,
+        /// Read the new password from the first line of standard input instead (no change
+        /// is then required at the next login).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account: it cannot log in, and its sessions and tokens stop working.
+    Disable {
+        /// Login name.
+        username: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        /// Login name.
+        username: String,
+    },
+}
+
+/// `token …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token; its secret is printed once and never again (only its prefix is
+    /// listed).
+    #[command(after_help = "A token for a user has that user's role, or auditor (read-only) when the \
+user is not a supplier. A supplier token is confined to one supplier.")]
+    Create {
+        /// What it is for, e.g. ci-upload.
+        #[arg(long)]
+        name: String,
+        /// admin, analyst, procurement, auditor or supplier.
+        #[arg(long, value_parser = parse::<Role>)]
+        role: Role,
+        /// The supplier a `supplier` token is confined to (id, name, LEI, DUNS or VAT).
+        #[arg(long)]
+        supplier: Option<String>,
+        /// The account the token acts for (a service token when absent).
+        #[arg(long)]
+        user: Option<String>,
+        /// Days until it stops working (never when absent).
+        #[arg(long, value_name = "N")]
+        expires_days: Option<u32>,
+    },
+    /// List tokens (prefixes only).
+    List {
+        /// Only this account's tokens.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Revoke a token; it stays listed, marked revoked.
+    Revoke {
+        /// The token's id (or its listed prefix, when only one token has it).
+        id: String,
+    },
+}
+
+/// `audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain: exit 0 when intact, 1 with the first break when an entry was
+    /// edited, removed or inserted in the database.
+    Verify,
+    /// Write every entry, oldest first, as JSON Lines (`--format jsonl`, the default) or CSV
+    /// (`--format csv`).
+    Export {
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// List entries, newest first.
+    List {
+        /// Only this actor, e.g. user:alice, token:ci-upload, cli:root.
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only this kind of thing, e.g. supplier, offering, user, token.
+        #[arg(long)]
+        entity: Option<String>,
+        /// Only this thing's id.
+        #[arg(long)]
+        entity_id: Option<String>,
+        /// Only this action, e.g. create, update, delete, login-failed.
+        #[arg(long)]
+        action: Option<String>,
+        /// Most entries printed (at most 1000).
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
 }
 
 /// Fields of a supplier given on the command line.

@@ -71,13 +71,22 @@ pub async fn import(store: Arc<dyn Store>, format: Format, args: ImportArgs, tab
     let mut batch = RegistryBatch::default();
     let mut problems = Vec::new();
     let mut table_files: std::collections::HashMap<Table, String> = std::collections::HashMap::new();
+    let mut total_bytes = 0;
     for path in &args.files {
         let name = path.display().to_string();
         let size = std::fs::metadata(path).with_context(|| format!("cannot read {name}"))?.len();
         if size > limits.max_bytes as u64 {
             anyhow::bail!("{name}: the file has {size} bytes; at most {} are read", limits.max_bytes);
         }
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
+        total_bytes += size;
+    }
+    let reading = crate::progress::bytes(total_bytes, "reading");
+    for path in &args.files {
+        let name = path.display().to_string();
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|file| std::io::Read::read_to_end(&mut reading.wrap_read(file), &mut bytes))
+            .with_context(|| format!("cannot read {name}"))?;
         let read = read_registry_csv(&bytes, Some(tables)).with_context(|| name.clone())?;
         if let Some(other) = table_files.insert(read.table, name.clone()) {
             anyhow::bail!("{name} and {other} are both {} tables; give one file per table", read.table);
@@ -104,7 +113,14 @@ pub async fn import(store: Arc<dyn Store>, format: Format, args: ImportArgs, tab
         (false, true) => ImportMode::AllOrNothing,
         (false, false) => ImportMode::DryRun,
     };
-    let report = store.import(batch, mode).await?;
+    reading.finish_and_clear();
+    let writing = crate::progress::spinner(match mode {
+        ImportMode::DryRun => "checking against the database",
+        _ => "writing to the database",
+    });
+    let report = store.import(batch, mode).await;
+    writing.finish_and_clear();
+    let report = report?;
     let file_of = |t: Table| table_files.get(&t).cloned().unwrap_or_default();
     problems.extend(report.problems.iter().map(|p| FileProblem {
         file: file_of(p.table),
@@ -146,8 +162,8 @@ pub async fn import(store: Arc<dyn Store>, format: Format, args: ImportArgs, tab
     } else {
         // Nothing written because of bad input: the report is the error, exit 2.
         match format {
-            Format::Json => print(format, &outcome, text)?,
-            Format::Table => eprint!("{}", text()),
+            Format::Json | Format::Jsonl => print(format, &outcome, text)?,
+            Format::Table | Format::Csv => eprint!("{}", text()),
         }
         Err(anyhow::anyhow!("import refused: {}, nothing written", bad_rows(outcome.problems.len())))
     }

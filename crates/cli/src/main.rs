@@ -2,19 +2,24 @@
 //! the outcome to an exit code (0 ok, 1 negative verdict, 2 usage or input error) with the
 //! error on stderr.
 
+mod accounts;
 mod args;
+mod audit;
 mod csv;
 mod demo;
 mod graph;
 mod output;
+mod progress;
 mod registry;
 mod serve;
 
 use std::process::ExitCode;
 
+use anyhow::bail;
+use chainward_core::access::Caller;
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::{AuditCommand, Cli, Command, Format};
 
 /// How a command that ran to the end came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,8 +58,15 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let store = chainward_store::open(&cli.database).await?;
     let format = cli.format;
+    if matches!(format, Format::Jsonl | Format::Csv)
+        && !matches!(cli.command, Command::Audit(AuditCommand::Export { .. }))
+    {
+        bail!("--format jsonl and csv apply to `audit export` only; use table or json");
+    }
+    // Every change made from here is audited under the name of the person at the keyboard.
+    let store =
+        chainward_store::open(&cli.database).await?.with_caller(Caller::system(format!("cli:{}", login_name())));
     match cli.command {
         Command::Serve(args) => serve::run(store, args).await,
         Command::Demo(args::DemoCommand::Load) => demo::load(store, format).await,
@@ -62,5 +74,18 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Offering(c) => registry::offering(store, format, c).await,
         Command::Service(c) => registry::service(store, format, c).await,
         Command::Graph(c) => graph::run(store, format, c).await,
+        Command::User(c) => accounts::user(store, format, c).await,
+        Command::Token(c) => accounts::token(store, format, c).await,
+        Command::Audit(c) => audit::run(store, format, c).await,
     }
+}
+
+/// The operating system's name for the person running the command.
+fn login_name() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .into_iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .map(|name| name.trim().to_owned())
+        .find(|name| !name.is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
 }

@@ -57,12 +57,14 @@ impl Table {
 /// Prints `json` as JSON or `table` as text, by `format`.
 pub fn print<T: Serialize>(format: Format, json: &T, table: impl FnOnce() -> String) -> anyhow::Result<()> {
     let text = match format {
-        Format::Json => {
+        // JSON Lines and CSV are refused before any command runs, except by `audit export`,
+        // which writes its own.
+        Format::Json | Format::Jsonl => {
             let mut s = serde_json::to_string_pretty(json)?;
             s.push('\n');
             s
         }
-        Format::Table => table(),
+        Format::Table | Format::Csv => table(),
     };
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`chainward … | head`) is not an error worth a message.

@@ -1,23 +1,61 @@
-//! `serve`: the HTTP API (and later the web UI) until Ctrl-C or SIGTERM.
+//! `serve`: the web UI and HTTP API until Ctrl-C or SIGTERM.
 
 use std::sync::Arc;
 
-use anyhow::Result;
-use chainward_server::ServerConfig;
+use anyhow::{Result, bail};
+use chainward_server::{ServerConfig, TlsFiles};
 use chainward_store::Store;
 
 use crate::Outcome;
 use crate::args::ServeArgs;
 
-/// Runs the server; with `--demo` the demo organisation is loaded first.
+/// Runs the server; with `--demo` the demo organisation and accounts are loaded first.
+///
+/// Without an admin account the server logs a one-time set-up link (and refuses a
+/// non-loopback address); the log goes to standard error.
 pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> Result<Outcome> {
+    let config = config(&args);
     if args.demo {
+        if !args.listen.ip().is_loopback() {
+            bail!(
+                "--demo serves on a loopback address only (127.0.0.1): the demo passwords are published, \
+                 so anyone who reached {} could log in as admin",
+                args.listen
+            );
+        }
         let report = crate::demo::import(store.as_ref()).await?;
         tracing::info!(changed = report.n_changed(), "demo organisation loaded");
+        let logins = crate::demo::users(store.as_ref()).await?;
+        let scheme = if config.tls.is_some() { "https" } else { "http" };
+        let text = format!("{}\nopen {scheme}://{}/ and log in\n", crate::demo::logins_table(&logins), args.listen);
+        crate::output::print(crate::args::Format::Table, &(), || text)?;
     }
-    let config = ServerConfig { listen: args.listen, ..ServerConfig::default() };
+    if !args.listen.ip().is_loopback()
+        && let Some(username) = crate::demo::account_with_published_password(store.as_ref()).await?
+    {
+        bail!(
+            "refusing to listen on {}: the demo account {username} still has its published password; \
+             reset it with `chainward user passwd {username}` or disable it with `chainward user disable {username}`",
+            args.listen
+        );
+    }
     chainward_server::serve_until(config, store, shutdown_signal()).await?;
     Ok(Outcome::Ok)
+}
+
+/// The server's settings from the command line.
+fn config(args: &ServeArgs) -> ServerConfig {
+    let mut config = ServerConfig { listen: args.listen, ..ServerConfig::default() };
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        config.tls = Some(TlsFiles { cert: cert.clone(), key: key.clone() });
+    }
+    if args.secure_cookies {
+        config.secure_cookies = Some(true);
+    }
+    if let Some(bytes) = args.max_upload_bytes {
+        config.max_upload_bytes = bytes;
+    }
+    config
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM.

@@ -30,13 +30,23 @@ impl Scratch {
         s
     }
 
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_chainward"));
+        command.args(args).env("CHAINWARD_DATABASE", &self.database).env("USER", "tester").current_dir(&self.dir);
+        command
+    }
+
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_chainward"))
-            .args(args)
-            .env("CHAINWARD_DATABASE", &self.database)
-            .current_dir(&self.dir)
-            .output()
-            .unwrap()
+        self.command(args).output().unwrap()
+    }
+
+    /// Runs with `input` on standard input.
+    fn run_with_stdin(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child =
+            self.command(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -168,21 +178,43 @@ fn demo_answers_the_control_questions_on_sqlite() {
 
 #[test]
 fn demo_answers_the_control_questions_on_postgres() {
-    let Ok(admin) = std::env::var("CHAINWARD_TEST_POSTGRES") else {
-        eprintln!("CHAINWARD_TEST_POSTGRES is not set: the PostgreSQL run of the CLI stories is skipped");
-        return;
-    };
-    let db = format!("chainward_cli_{}", uuid_like().replace('-', "_"));
-    let psql = |sql: &str| {
-        let status = Command::new("psql").args([admin.as_str(), "-qc", sql]).status().unwrap();
-        assert!(status.success(), "psql {sql}");
-    };
-    psql(&format!("CREATE DATABASE {db}"));
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
-    let scratch = Scratch::with_database("pg", format!("{base}/{db}"));
-    demo_stories(&scratch);
-    drop(scratch);
-    psql(&format!("DROP DATABASE {db} WITH (FORCE)"));
+    let Some(pg) = PgDatabase::create("demo") else { return };
+    demo_stories(&Scratch::with_database("pg", pg.url.clone()));
+}
+
+/// A database of its own on the PostgreSQL server `CHAINWARD_TEST_POSTGRES` names, dropped
+/// at the end; `None` (and a note) when the variable is not set.
+struct PgDatabase {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    fn create(story: &str) -> Option<PgDatabase> {
+        let Ok(admin) = std::env::var("CHAINWARD_TEST_POSTGRES") else {
+            eprintln!("CHAINWARD_TEST_POSTGRES is not set: the PostgreSQL run of the {story} story is skipped");
+            return None;
+        };
+        let name = format!("chainward_cli_{}", uuid_like().replace('-', "_"));
+        let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
+        let db = PgDatabase { url: format!("{base}/{name}"), admin, name };
+        psql(&db.admin, &format!("CREATE DATABASE {}", db.name));
+        Some(db)
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        // No assertion here: a failed drop must not turn a failing test into an abort.
+        let sql = format!("DROP DATABASE {} WITH (FORCE)", self.name);
+        let _ = Command::new("psql").args([self.admin.as_str(), "-qc", &sql]).status();
+    }
+}
+
+fn psql(url: &str, sql: &str) {
+    let status = Command::new("psql").args([url, "-v", "ON_ERROR_STOP=1", "-qc", sql]).status().unwrap();
+    assert!(status.success(), "psql {sql}");
 }
 
 const SUPPLIERS_CSV: &str = "\u{feff}name;kind;tier;country;vat\n\
@@ -340,6 +372,10 @@ fn help_is_available_everywhere() {
         &["service", "add", "--help"],
         &["graph", "--help"],
         &["graph", "spof", "--help"],
+        &["user", "add", "--help"],
+        &["token", "create", "--help"],
+        &["audit", "--help"],
+        &["audit", "verify", "--help"],
     ] {
         let out = s.ok(args);
         assert!(out.contains("Usage:"), "{args:?}");
@@ -350,13 +386,14 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn get(url: &str) -> Option<(u16, String)> {
+fn get(url: &str, bearer: Option<&str>) -> Option<(u16, String)> {
     use std::io::{Read, Write};
     let rest = url.strip_prefix("http://")?;
     let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
     let mut stream = std::net::TcpStream::connect(host).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").ok()?;
+    let auth = bearer.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n").ok()?;
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
     let status = response.split_whitespace().nth(1)?.parse().ok()?;
@@ -364,30 +401,33 @@ fn get(url: &str) -> Option<(u16, String)> {
 }
 
 #[test]
-fn serve_demo_answers_healthz_and_the_api() {
+fn serve_demo_answers_healthz_and_the_api_with_a_token() {
     let s = Scratch::new("serve");
+    let token =
+        s.json(&["token", "create", "--name", "test", "--role", "auditor"])["secret"].as_str().unwrap().to_owned();
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chainward"))
-        .args(["serve", "--demo", "--listen", &listen])
-        .env("CHAINWARD_DATABASE", &s.database)
-        .current_dir(&s.dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let stdout = std::fs::File::create(s.dir.join("stdout.txt")).unwrap();
+    let mut child =
+        s.command(&["serve", "--demo", "--listen", &listen]).stdout(stdout).stderr(Stdio::null()).spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut health = None;
     while Instant::now() < deadline {
-        if let Some(r) = get(&format!("http://{listen}/healthz")) {
+        if let Some(r) = get(&format!("http://{listen}/healthz"), None) {
             health = Some(r);
             break;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let suppliers = get(&format!("http://{listen}/api/v1/suppliers?limit=5"));
+    let anonymous = get(&format!("http://{listen}/api/v1/suppliers?limit=5"), None);
+    let suppliers = get(&format!("http://{listen}/api/v1/suppliers?limit=5"), Some(&token));
     let _ = child.kill();
     let _ = child.wait();
+    let printed = std::fs::read_to_string(s.dir.join("stdout.txt")).unwrap();
+    for login in ["admin", "demo-admin-password", "demo-supplier-password", "Nimbus Cloud"] {
+        assert!(printed.contains(login), "{login} missing from the demo logins: {printed}");
+    }
+    assert_eq!(anonymous.map(|(status, _)| status), Some(401));
     let (status, _) = health.expect("the server never answered /healthz");
     assert_eq!(status, 200);
     let (status, body) = suppliers.unwrap();
@@ -406,4 +446,250 @@ fn the_default_database_is_chainward_db_in_the_current_folder() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(Path::new(&s.dir).join("chainward.db").is_file());
+}
+
+#[test]
+fn user_add_list_passwd_disable_and_enable() {
+    let s = Scratch::new("users");
+    // The documented first run: a generated one-time password, shown once.
+    let out = s.ok(&["user", "add", "--role", "admin", "alice"]);
+    assert!(out.contains("created user alice (admin"), "{out}");
+    let first = out.lines().last().unwrap().trim().to_owned();
+    assert_eq!(first.len(), 23, "{out}");
+    let listed = s.json(&["user", "list"]);
+    assert_eq!(listed[0]["username"], "alice");
+    assert_eq!(listed[0]["role"], "admin");
+    assert_eq!(listed[0]["must_change_password"], true);
+    let table = s.ok(&["user", "list"]);
+    assert!(table.contains("must change password") && !table.contains(&first), "{table}");
+
+    // A password from standard input is checked against the policy and need not be changed.
+    let out = s.run_with_stdin(&["user", "add", "bob", "--role", "analyst", "--password-stdin"], "short\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 12"));
+    let out = s.run_with_stdin(
+        &["user", "add", "bob", "--role", "analyst", "--password-stdin", "--format", "json"],
+        "a sound passphrase\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let bob: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((bob["user"]["must_change_password"].as_bool(), bob["one_time_password"].as_str()), (Some(false), None));
+
+    // A supplier account needs its supplier; nobody else may have one.
+    let out = s.run(&["user", "add", "carol", "--role", "supplier"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("supplier"));
+    s.ok(&["supplier", "add", "Acme Cloud", "--kind", "cloud-service-provider"]);
+    s.ok(&["user", "add", "carol", "--role", "supplier", "--supplier", "acme cloud"]);
+    let out = s.run(&["user", "add", "dave", "--role", "analyst", "--supplier", "Acme Cloud"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = s.run(&["user", "add", "ALICE", "--role", "auditor"]);
+    assert_eq!(out.status.code(), Some(2), "usernames are unique regardless of case");
+
+    // An admin reset: a new one-time password that must be changed.
+    let reset = s.json(&["user", "passwd", "bob"]);
+    let second = reset["one_time_password"].as_str().unwrap();
+    assert_eq!(second.len(), 23);
+    assert_eq!(reset["user"]["must_change_password"], true);
+    let out = s.run(&["user", "passwd", "nobody"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("user list"));
+
+    // The only admin cannot be disabled; others can, and be enabled again.
+    let out = s.run(&["user", "disable", "alice"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only enabled admin"));
+    s.ok(&["user", "disable", "bob"]);
+    let users = s.json(&["user", "list"]);
+    let bob = users.as_array().unwrap().iter().find(|u| u["username"] == "bob").unwrap();
+    assert_eq!(bob["disabled"], true);
+    s.ok(&["user", "enable", "bob"]);
+    let users = s.json(&["user", "list"]);
+    let bob = users.as_array().unwrap().iter().find(|u| u["username"] == "bob").unwrap();
+    assert_eq!(bob["disabled"], false);
+    assert!(s.ok(&["user", "list"]).contains("Acme Cloud"), "the supplier account shows its supplier");
+}
+
+#[test]
+fn token_create_prints_its_secret_once_and_list_never_shows_it() {
+    let s = Scratch::new("tokens");
+    s.ok(&["supplier", "add", "Acme Cloud", "--kind", "cloud-service-provider"]);
+    let out = s.ok(&["token", "create", "--name", "ci-upload", "--role", "analyst", "--expires-days", "30"]);
+    let secret = out.lines().find_map(|l| l.trim().strip_prefix("cw_")).map(|rest| format!("cw_{rest}")).unwrap();
+    assert_eq!(secret.len(), 67, "{out}");
+    let created = s.json(&["token", "create", "--name", "portal", "--role", "supplier", "--supplier", "Acme Cloud"]);
+    let supplier_secret = created["secret"].as_str().unwrap().to_owned();
+    assert!(supplier_secret.starts_with("cw_"));
+    assert!(created["token"]["supplier"].is_string(), "{created}");
+
+    let table = s.ok(&["token", "list"]);
+    let json = s.ok(&["token", "list", "--format", "json"]);
+    let audit = s.ok(&["audit", "export"]);
+    for shown in [&table, &json, &audit] {
+        assert!(!shown.contains(&secret) && !shown.contains(&supplier_secret), "a secret leaked: {shown}");
+    }
+    assert!(table.contains(&format!("{}…", &secret[..10])), "the prefix is listed: {table}");
+    assert!(table.contains("ci-upload") && table.contains("Acme Cloud"), "{table}");
+
+    // Tokens stay within their user's rights.
+    s.ok(&["user", "add", "bob", "--role", "procurement"]);
+    s.ok(&["token", "create", "--name", "bob-read", "--role", "auditor", "--user", "bob"]);
+    s.ok(&["token", "create", "--name", "bob-own", "--role", "procurement", "--user", "bob"]);
+    let out = s.run(&["token", "create", "--name", "bob-admin", "--role", "admin", "--user", "bob"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("may have the role procurement"));
+    let out = s.run(&["token", "create", "--name", "no-supplier", "--role", "supplier"]);
+    assert_eq!(out.status.code(), Some(2), "a supplier token needs a supplier");
+    let bobs = s.json(&["token", "list", "--user", "bob"]);
+    assert_eq!(names(&bobs, "name").len(), 2, "{bobs}");
+
+    // Revoked by id or by the listed prefix; a revoked token stays listed.
+    let id = created["token"]["id"].as_str().unwrap();
+    s.ok(&["token", "revoke", id]);
+    s.ok(&["token", "revoke", &format!("{}…", &secret[..10])]);
+    let tokens = s.json(&["token", "list"]);
+    let revoked = tokens.as_array().unwrap().iter().filter(|t| t["revoked_at"].is_string()).count();
+    assert_eq!(revoked, 2, "{tokens}");
+    assert!(s.ok(&["token", "list"]).contains("revoked"));
+}
+
+/// Makes changes, verifies, then tampers with the log through `sql` (run by the database's
+/// own client) and verifies again.
+fn audit_tamper_story(s: &Scratch, sql: &dyn Fn(&'static str)) {
+    s.ok(&["supplier", "add", "Acme Cloud", "--kind", "cloud-service-provider"]);
+    s.ok(&["supplier", "add", "Sub Co", "--kind", "hosting"]);
+    s.ok(&["offering", "add", "Acme Mail", "--supplier", "Acme Cloud", "--kind", "cloud-service"]);
+    s.ok(&["user", "add", "--role", "admin", "alice"]);
+    let entries = s.json(&["audit", "list"]);
+    assert!(entries["total"].as_u64().unwrap() >= 4, "{entries}");
+    let mine = s.json(&["audit", "list", "--actor", "cli:tester", "--entity", "supplier"]);
+    assert_eq!(mine["total"], 2, "the command line acts as cli:$USER: {mine}");
+
+    let out = s.ok(&["audit", "verify"]);
+    assert!(out.starts_with("audit log intact: "), "{out}");
+    let verdict = s.json(&["audit", "verify"]);
+    assert_eq!(verdict["first_break"], Value::Null);
+    assert!(verdict["head_hash"].as_str().unwrap().len() == 64, "{verdict}");
+
+    // An entry edited in the database.
+    sql("UPDATE audit_log SET actor = 'cli:mallory' WHERE seq = 2");
+    let out = s.run(&["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("entry 2 was altered"), "{text}");
+    let out = s.run(&["audit", "verify", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let verdict: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verdict["first_break"], serde_json::json!({"problem": "altered", "seq": 2}));
+
+    // Put back, the entry verifies again: the check is on the content.
+    sql("UPDATE audit_log SET actor = 'cli:tester' WHERE seq = 2");
+    s.ok(&["audit", "verify"]);
+
+    // An entry deleted from the database.
+    sql("DELETE FROM audit_log WHERE seq = 2");
+    let out = s.run(&["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("removed before entry 3 (entry 2 was expected)"), "{text}");
+}
+
+fn sqlite_exec(database: &str, sql: &'static str) {
+    use sqlx::Connection;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let mut connection = sqlx::SqliteConnection::connect(database).await.unwrap();
+        sqlx::query(sql).execute(&mut connection).await.unwrap();
+        connection.close().await.unwrap();
+    });
+}
+
+#[test]
+fn audit_verify_detects_an_entry_edited_or_deleted_in_the_database_on_sqlite() {
+    let s = Scratch::new("audit");
+    let database = s.database.clone();
+    audit_tamper_story(&s, &|sql| sqlite_exec(&database, sql));
+}
+
+#[test]
+fn audit_verify_detects_an_entry_edited_or_deleted_in_the_database_on_postgres() {
+    let Some(pg) = PgDatabase::create("audit tampering") else { return };
+    let s = Scratch::with_database("audit-pg", pg.url.clone());
+    audit_tamper_story(&s, &|sql| psql(&pg.url, sql));
+}
+
+#[test]
+fn audit_export_writes_every_entry_oldest_first_as_jsonl_or_csv() {
+    let s = Scratch::new("audit-export");
+    for i in 0..5 {
+        s.ok(&["supplier", "add", &format!("Supplier {i}"), "--kind", "hosting"]);
+    }
+    let jsonl = s.ok(&["audit", "export"]);
+    let seqs: Vec<i64> =
+        jsonl.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["seq"].as_i64().unwrap()).collect();
+    assert_eq!(seqs, [1, 2, 3, 4, 5]);
+    let file = s.dir.join("audit.csv");
+    s.ok(&["audit", "export", "--format", "csv", "--output", file.to_str().unwrap()]);
+    let csv = std::fs::read_to_string(&file).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("seq,at,actor,action,entity,entity_id,before,after,prev_hash,hash"));
+    assert!(lines.next().unwrap().starts_with("1,"), "{csv}");
+    assert_eq!(csv.lines().count(), 6);
+    // JSON Lines and CSV are for the export only.
+    let out = s.run(&["supplier", "list", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("audit export"));
+}
+
+#[test]
+fn demo_creates_one_account_of_every_role() {
+    let s = Scratch::new("demo-users");
+    let loaded = s.json(&["demo", "load"]);
+    assert_eq!(loaded["users"].as_array().unwrap().len(), 5, "{loaded}");
+    let users = s.json(&["user", "list"]);
+    let mut roles: Vec<(String, String)> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["username"].as_str().unwrap().to_owned(), u["role"].as_str().unwrap().to_owned()))
+        .collect();
+    roles.sort();
+    let expected: Vec<(String, String)> = ["admin", "analyst", "auditor", "procurement", "supplier"]
+        .iter()
+        .map(|r| (r.to_string(), r.to_string()))
+        .collect();
+    assert_eq!(roles, expected);
+    for u in users.as_array().unwrap() {
+        assert_eq!(u["must_change_password"], false, "{u}");
+    }
+    let supplier = users.as_array().unwrap().iter().find(|u| u["role"] == "supplier").unwrap();
+    let nimbus = s.json(&["supplier", "show", "Nimbus Cloud"]);
+    assert_eq!(supplier["supplier"], nimbus["id"]);
+    // Again: nothing changes, and the table says the accounts existed.
+    let again = s.ok(&["demo", "load"]);
+    assert!(again.contains("existed already"), "{again}");
+    assert_eq!(s.json(&["user", "list"]).as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn serve_refuses_a_non_loopback_address_until_an_admin_exists_and_while_demo_passwords_work() {
+    let s = Scratch::new("serve-refuse");
+    let out = s.run(&["serve", "--listen", "0.0.0.0:0"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("chainward user add --role admin"), "{err}");
+    // The demo's published passwords never leave the machine.
+    let out = s.run(&["serve", "--demo", "--listen", "0.0.0.0:0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"));
+    // Nor do they after `demo load`, until the demo accounts are reset or disabled.
+    s.ok(&["demo", "load"]);
+    let out = s.run(&["serve", "--listen", "0.0.0.0:0"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the demo account admin still has its published password"), "{err}");
+    // TLS needs both files.
+    let out = s.run(&["serve", "--tls-cert", "cert.pem"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-key"));
 }

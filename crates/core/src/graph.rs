@@ -352,6 +352,24 @@ impl ChainGraph {
         self.key(n).map(NodeKey::kind)
     }
 
+    /// The nodes `n` depends on directly, each with the kind of the edge: the offerings a
+    /// service uses, the supplier of an offering, the subcontractors of a supplier.
+    pub fn successors(&self, n: NodeIx) -> impl Iterator<Item = (NodeIx, EdgeKind)> + '_ {
+        self.forward.neighbours(n)
+    }
+
+    /// The nodes that depend on `n` directly, each with the kind of the edge: the services
+    /// that use an offering, the offerings of a supplier, the suppliers that subcontract to it.
+    pub fn predecessors(&self, n: NodeIx) -> impl Iterator<Item = (NodeIx, EdgeKind)> + '_ {
+        self.reverse.neighbours(n)
+    }
+
+    /// The offerings that can replace offering `primary` for service `service`; empty when
+    /// there are none.
+    pub fn alternatives(&self, service: NodeIx, primary: NodeIx) -> &[NodeIx] {
+        self.alternatives.get(&(service, primary)).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// A path as keys and labels, ready to print or serialise.
     pub fn describe(&self, path: &[NodeIx]) -> Vec<PathStep> {
         path.iter()

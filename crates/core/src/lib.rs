@@ -1,9 +1,12 @@
 #![doc = include_str!("../README.md")]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::todo)]
 
+pub mod access;
+pub mod audit;
 pub mod batch;
 pub mod demo;
 pub mod graph;
 pub mod model;
+pub mod picture;
 
 pub use model::*;

@@ -72,6 +72,14 @@ id_type!(
     /// The stable identity of an internal service.
     ServiceId
 );
+id_type!(
+    /// The stable identity of a user account.
+    UserId
+);
+id_type!(
+    /// The stable identity of an API token.
+    TokenId
+);
 
 /// Declares a closed enumeration with a stable kebab-case spelling, used by the CSV files,
 /// the CLI, the API and the database alike.
@@ -139,6 +147,22 @@ macro_rules! spelled_enum {
 fn normalise_spelling(s: &str) -> String {
     s.trim().chars().map(|c| if c == ' ' || c == '_' { '-' } else { c.to_ascii_lowercase() }).collect()
 }
+
+spelled_enum!(
+    /// What a person (or an API token) may do; see `docs/access.md`.
+    Role, "role" {
+        /// Everything, including user accounts.
+        Admin = "admin",
+        /// Reads and writes everything but user accounts.
+        Analyst = "analyst",
+        /// Suppliers, their offerings and subcontracting; reads the rest.
+        Procurement = "procurement",
+        /// Reads everything, the audit log included; writes nothing.
+        Auditor = "auditor",
+        /// A supplier's own staff in the portal: their own supplier only.
+        Supplier = "supplier",
+    }
+);
 
 spelled_enum!(
     /// What a supplier provides, which drives the requirements that apply to it.

@@ -22,6 +22,12 @@ use utoipa::ToSchema;
 pub enum ErrorCode {
     /// 404: no such record or route.
     NotFound,
+    /// 401: no valid credentials (an API token, or a session for the web UI).
+    Unauthenticated,
+    /// 403: the caller's role may not do this.
+    Forbidden,
+    /// 429: too many attempts; try again later.
+    TooManyRequests,
     /// 422: a value failed validation; `field` names it.
     Invalid,
     /// 409: a unique name or identifier is taken.
@@ -56,6 +62,15 @@ pub enum ApiError {
     /// No such record or route.
     #[error("{0}")]
     NotFound(String),
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// A value failed validation.
     #[error("{message}")]
     Invalid {
@@ -110,6 +125,9 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -124,6 +142,9 @@ impl ApiError {
     pub fn code(&self) -> ErrorCode {
         match self {
             ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::TooManyRequests(_) => ErrorCode::TooManyRequests,
             ApiError::Invalid { .. } => ErrorCode::Invalid,
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
@@ -172,6 +193,7 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::NotFound { .. } => ApiError::NotFound(error.to_string()),
             StoreError::Conflict(message) => ApiError::Conflict(message),
+            StoreError::Forbidden(message) => ApiError::Forbidden(message),
             StoreError::Invalid(value) => ApiError::invalid(value),
             StoreError::Unavailable { .. } => ApiError::Unavailable {
                 message: "the database is unavailable; try again later".to_owned(),
@@ -229,9 +251,9 @@ impl From<PathRejection> for ApiError {
 pub enum ServerError {
     /// The listen address is not a loopback address.
     #[error(
-        "refusing to listen on {addr}: the API has no access control yet, so it only listens on a \
-         loopback address such as 127.0.0.1:8080 or [::1]:8080; put a reverse proxy with \
-         authentication in front to reach it from other machines"
+        "refusing to listen on {addr}: no admin account exists yet, so whoever reached the port first \
+         could claim the installation; create one with `chainward user add --role admin NAME` (or \
+         listen on 127.0.0.1 and use the set-up link), then listen on {addr}"
     )]
     NotLoopback {
         /// The address asked for.
@@ -245,6 +267,12 @@ pub enum ServerError {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// The database could not be asked whether an admin exists.
+    #[error("cannot read the accounts: {0}")]
+    Store(String),
+    /// The certificate or key could not be loaded.
+    #[error("cannot serve HTTPS: {0}")]
+    Tls(String),
     /// Serving failed.
     #[error("the server stopped with an error: {0}")]
     Serve(#[source] std::io::Error),

@@ -2,6 +2,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::todo)]
 
 pub mod api;
+pub mod auth;
 mod error;
 mod extract;
 mod launch;
@@ -9,9 +10,10 @@ mod metrics;
 mod middleware;
 mod router;
 mod state;
+pub mod ui;
 
 pub use error::{ApiError, ErrorBody, ErrorCode, ServerError};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
-pub use launch::{RunningServer, ServerConfig, launch, serve_until};
-pub use router::{api_routes, openapi, router};
+pub use launch::{RunningServer, ServerConfig, TlsFiles, launch, serve_until};
+pub use router::{api_routes, openapi, route_needs, router};
 pub use state::AppState;

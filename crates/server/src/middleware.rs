@@ -1,19 +1,28 @@
 //! Middleware of every route: request timeout, security headers and request metrics.
+//! (Authorization is [`crate::auth::guard::authorize`].)
 
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderValue;
-use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::{
+    CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::auth::Surface;
 use crate::error::ApiError;
 use crate::metrics::UNMATCHED_ROUTE;
 use crate::state::AppState;
 
 /// The API serves only JSON and text: nothing may load, nothing may frame it.
-const CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// The web UI loads its own stylesheet, script and images only; no inline script or style,
+/// forms post only to us, nothing may frame it.
+const UI_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; \
+                      form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Answers 503 with an `unavailable` error body when the handler takes longer than the
 /// configured request timeout; the handler's future is dropped.
@@ -32,13 +41,23 @@ pub(crate) async fn timeout(State(state): State<AppState>, request: Request, nex
     }
 }
 
-/// Sets the security headers on every response.
-pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
+/// Sets the security headers on every response: the API's or the UI's content security
+/// policy, nosniff, no referrer (beyond our own pages), no framing, and HSTS when serving TLS.
+pub(crate) async fn security_headers(State(hsts): State<bool>, request: Request, next: Next) -> Response {
+    let surface = Surface::of(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    let csp = if surface == Surface::Api { API_CSP } else { UI_CSP };
+    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // The UI keeps referrers to itself: with `no-referrer`, browsers send `Origin: null` on
+    // form posts, and the guard's same-origin check could not tell our forms from others.
+    let referrer = if surface == Surface::Api { "no-referrer" } else { "same-origin" };
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static(referrer));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if hsts {
+        headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     response
 }
 

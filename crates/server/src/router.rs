@@ -15,10 +15,12 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::Level;
 use utoipa::OpenApi;
 
-use crate::api::{graph, offerings, services, suppliers, system};
+use crate::api::{audit, graph, offerings, services, suppliers, system};
+use crate::auth::{Need, Surface};
 use crate::error::ApiError;
 use crate::middleware;
 use crate::state::AppState;
+use crate::ui;
 
 /// The documented API.
 #[derive(OpenApi)]
@@ -60,16 +62,34 @@ use crate::state::AppState;
         system::healthz,
         system::metrics,
         system::openapi,
+        system::me,
+        audit::list_audit,
     ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
     tags(
         (name = "suppliers", description = "Suppliers and their subcontracting links"),
         (name = "offerings", description = "Products and services of suppliers, with releases"),
         (name = "services", description = "Our internal services and the offerings they use"),
         (name = "graph", description = "Questions to the supply-chain graph"),
-        (name = "operations", description = "Health, metrics and this document"),
+        (name = "operations", description = "Health, metrics, this document, the caller and the audit log"),
     )
 )]
 struct ApiDoc;
+
+/// Declares the bearer-token scheme every API route uses.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("cw_…").build()),
+        );
+    }
+}
 
 /// The OpenAPI document of the API, generated from the handlers' annotations.
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -77,10 +97,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     DOC.get_or_init(ApiDoc::openapi).clone()
 }
 
-/// A router and the list of the routes in it.
+/// A router and the list of the routes in it, each with what it needs.
 struct RouteTable {
     router: Router<AppState>,
-    routes: Vec<(Method, &'static str)>,
+    routes: Vec<(Method, &'static str, Need)>,
 }
 
 impl RouteTable {
@@ -88,7 +108,7 @@ impl RouteTable {
         RouteTable { router: Router::new(), routes: Vec::new() }
     }
 
-    fn add<H, T>(mut self, method: Method, path: &'static str, handler: H) -> Self
+    fn add<H, T>(mut self, method: Method, path: &'static str, need: Need, handler: H) -> Self
     where
         H: Handler<T, AppState>,
         T: 'static,
@@ -102,74 +122,158 @@ impl RouteTable {
             _ => MethodFilter::OPTIONS,
         };
         self.router = self.router.route(path, on(filter, handler));
-        self.routes.push((method, path));
+        self.routes.push((method, path, need));
+        self
+    }
+
+    /// Adds an upload route: the general body limit does not apply; the handler reads the
+    /// upload in chunks and stops at the configured upload limit itself.
+    fn add_upload<H, T>(mut self, method: Method, path: &'static str, need: Need, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = if method == Method::PUT { MethodFilter::PUT } else { MethodFilter::POST };
+        self.router = self.router.route(path, on(filter, handler).layer(DefaultBodyLimit::disable()));
+        self.routes.push((method, path, need));
         self
     }
 }
 
-/// Every route of the application, in one table.
+/// Every route of the application, in one table, with what each needs (see
+/// [`Need::allows`] for which roles have what).
 fn route_table() -> RouteTable {
     use Method as M;
+    use Need::*;
     RouteTable::new()
-        .add(M::GET, "/api/v1/suppliers", suppliers::list_suppliers)
-        .add(M::POST, "/api/v1/suppliers", suppliers::create_supplier)
-        .add(M::GET, "/api/v1/suppliers/{id}", suppliers::get_supplier)
-        .add(M::PUT, "/api/v1/suppliers/{id}", suppliers::update_supplier)
-        .add(M::DELETE, "/api/v1/suppliers/{id}", suppliers::delete_supplier)
-        .add(M::GET, "/api/v1/suppliers/{id}/subcontractors", suppliers::list_supplier_subcontractors)
-        .add(M::GET, "/api/v1/subcontracts", suppliers::list_subcontracts)
-        .add(M::POST, "/api/v1/subcontracts", suppliers::create_subcontract)
-        .add(M::DELETE, "/api/v1/subcontracts/{id}", suppliers::delete_subcontract)
-        .add(M::GET, "/api/v1/offerings", offerings::list_offerings)
-        .add(M::POST, "/api/v1/offerings", offerings::create_offering)
-        .add(M::GET, "/api/v1/offerings/{id}", offerings::get_offering)
-        .add(M::PUT, "/api/v1/offerings/{id}", offerings::update_offering)
-        .add(M::DELETE, "/api/v1/offerings/{id}", offerings::delete_offering)
-        .add(M::GET, "/api/v1/offerings/{id}/releases", offerings::list_releases)
-        .add(M::POST, "/api/v1/offerings/{id}/releases", offerings::create_release)
-        .add(M::DELETE, "/api/v1/releases/{id}", offerings::delete_release)
-        .add(M::GET, "/api/v1/services", services::list_services)
-        .add(M::POST, "/api/v1/services", services::create_service)
-        .add(M::GET, "/api/v1/services/{id}", services::get_service)
-        .add(M::PUT, "/api/v1/services/{id}", services::update_service)
-        .add(M::DELETE, "/api/v1/services/{id}", services::delete_service)
-        .add(M::GET, "/api/v1/graph/subcontractors/{supplier_id}", graph::subcontractors)
-        .add(M::GET, "/api/v1/graph/dependents/{id}", graph::dependents)
-        .add(M::GET, "/api/v1/graph/paths", graph::paths)
-        .add(M::GET, "/api/v1/graph/concentration", graph::concentration)
-        .add(M::GET, "/api/v1/graph/spof", graph::spof)
-        .add(M::GET, "/healthz", system::healthz)
-        .add(M::GET, "/metrics", system::metrics)
-        .add(M::GET, "/openapi.json", system::openapi)
+        // ---- JSON API (API tokens) ----
+        .add(M::GET, "/api/v1/suppliers", ReadRegistry, suppliers::list_suppliers)
+        .add(M::POST, "/api/v1/suppliers", ManageSuppliers, suppliers::create_supplier)
+        .add(M::GET, "/api/v1/suppliers/{id}", ReadRegistry, suppliers::get_supplier)
+        .add(M::PUT, "/api/v1/suppliers/{id}", EditSuppliers, suppliers::update_supplier)
+        .add(M::DELETE, "/api/v1/suppliers/{id}", ManageSuppliers, suppliers::delete_supplier)
+        .add(M::GET, "/api/v1/suppliers/{id}/subcontractors", ReadInternal, suppliers::list_supplier_subcontractors)
+        .add(M::GET, "/api/v1/subcontracts", ReadInternal, suppliers::list_subcontracts)
+        .add(M::POST, "/api/v1/subcontracts", ManageSuppliers, suppliers::create_subcontract)
+        .add(M::DELETE, "/api/v1/subcontracts/{id}", ManageSuppliers, suppliers::delete_subcontract)
+        .add(M::GET, "/api/v1/offerings", ReadRegistry, offerings::list_offerings)
+        .add(M::POST, "/api/v1/offerings", EditSuppliers, offerings::create_offering)
+        .add(M::GET, "/api/v1/offerings/{id}", ReadRegistry, offerings::get_offering)
+        .add(M::PUT, "/api/v1/offerings/{id}", EditSuppliers, offerings::update_offering)
+        .add(M::DELETE, "/api/v1/offerings/{id}", EditSuppliers, offerings::delete_offering)
+        .add(M::GET, "/api/v1/offerings/{id}/releases", ReadRegistry, offerings::list_releases)
+        .add(M::POST, "/api/v1/offerings/{id}/releases", EditSuppliers, offerings::create_release)
+        .add(M::DELETE, "/api/v1/releases/{id}", EditSuppliers, offerings::delete_release)
+        .add(M::GET, "/api/v1/services", ReadInternal, services::list_services)
+        .add(M::POST, "/api/v1/services", EditServices, services::create_service)
+        .add(M::GET, "/api/v1/services/{id}", ReadInternal, services::get_service)
+        .add(M::PUT, "/api/v1/services/{id}", EditServices, services::update_service)
+        .add(M::DELETE, "/api/v1/services/{id}", EditServices, services::delete_service)
+        .add(M::GET, "/api/v1/graph/subcontractors/{supplier_id}", ReadInternal, graph::subcontractors)
+        .add(M::GET, "/api/v1/graph/dependents/{id}", ReadInternal, graph::dependents)
+        .add(M::GET, "/api/v1/graph/paths", ReadInternal, graph::paths)
+        .add(M::GET, "/api/v1/graph/concentration", ReadInternal, graph::concentration)
+        .add(M::GET, "/api/v1/graph/spof", ReadInternal, graph::spof)
+        .add(M::GET, "/api/v1/me", SignedIn, system::me)
+        .add(M::GET, "/api/v1/audit", ReadAudit, audit::list_audit)
+        .add(M::GET, "/healthz", Public, system::healthz)
+        .add(M::GET, "/metrics", Operate, system::metrics)
+        .add(M::GET, "/openapi.json", Public, system::openapi)
+        // ---- web UI (session cookie, CSRF-checked forms) ----
+        .add(M::GET, "/static/app.css", Public, ui::stylesheet)
+        .add(M::GET, "/static/app.js", Public, ui::script)
+        .add(M::GET, "/login", Public, ui::login::show)
+        .add(M::POST, "/login", Public, ui::login::submit)
+        .add(M::POST, "/logout", SignedIn, ui::login::logout)
+        .add(M::GET, "/setup", Public, ui::login::setup)
+        .add(M::POST, "/setup", Public, ui::login::setup_submit)
+        .add(M::GET, "/", ReadRegistry, ui::dashboard::show)
+        .add(M::GET, "/suppliers", ReadRegistry, ui::suppliers::list)
+        .add(M::POST, "/suppliers", ManageSuppliers, ui::suppliers::create)
+        .add(M::GET, "/suppliers/new", ManageSuppliers, ui::suppliers::new_form)
+        .add(M::GET, "/suppliers/{id}", ReadRegistry, ui::suppliers::show)
+        .add(M::POST, "/suppliers/{id}", EditSuppliers, ui::suppliers::update)
+        .add(M::GET, "/suppliers/{id}/edit", EditSuppliers, ui::suppliers::edit_form)
+        .add(M::POST, "/suppliers/{id}/delete", ManageSuppliers, ui::suppliers::delete)
+        .add(M::GET, "/suppliers/{id}/chain.svg", ReadInternal, ui::suppliers::chain_svg)
+        .add(M::POST, "/suppliers/{id}/subcontractors", ManageSuppliers, ui::suppliers::add_subcontractor)
+        .add(M::POST, "/subcontracts/{id}/delete", ManageSuppliers, ui::suppliers::delete_subcontract)
+        .add(M::GET, "/offerings", ReadRegistry, ui::offerings::list)
+        .add(M::POST, "/offerings", EditSuppliers, ui::offerings::create)
+        .add(M::GET, "/offerings/{id}", ReadRegistry, ui::offerings::show)
+        .add(M::POST, "/offerings/{id}", EditSuppliers, ui::offerings::update)
+        .add(M::POST, "/offerings/{id}/delete", EditSuppliers, ui::offerings::delete)
+        .add(M::POST, "/offerings/{id}/releases", EditSuppliers, ui::offerings::add_release)
+        .add(M::POST, "/releases/{id}/delete", EditSuppliers, ui::offerings::delete_release)
+        .add(M::GET, "/services", ReadInternal, ui::services::list)
+        .add(M::POST, "/services", EditServices, ui::services::create)
+        .add(M::GET, "/services/new", EditServices, ui::services::new_form)
+        .add(M::GET, "/services/{id}", ReadInternal, ui::services::show)
+        .add(M::POST, "/services/{id}/delete", EditServices, ui::services::delete)
+        .add(M::GET, "/services/{id}/dependencies.svg", ReadInternal, ui::services::dependencies_svg)
+        .add(M::GET, "/import", ManageSuppliers, ui::import::form)
+        .add_upload(M::POST, "/import", ManageSuppliers, ui::import::upload)
+        .add(M::GET, "/audit", ReadAudit, ui::audit::list)
+        .add(M::GET, "/audit/export", ReadAudit, ui::audit::export)
+        .add(M::GET, "/account", SignedIn, ui::account::show)
+        .add(M::POST, "/account/password", SignedIn, ui::account::change_password)
+        .add(M::POST, "/account/tokens", SignedIn, ui::account::create_token)
+        .add(M::POST, "/account/tokens/{id}/revoke", SignedIn, ui::account::revoke_token)
+        .add(M::GET, "/admin/users", ManageUsers, ui::admin::users)
+        .add(M::POST, "/admin/users", ManageUsers, ui::admin::create_user)
+        .add(M::GET, "/admin/users/{id}", ManageUsers, ui::admin::user)
+        .add(M::POST, "/admin/users/{id}", ManageUsers, ui::admin::update_user)
+        .add(M::POST, "/admin/users/{id}/password", ManageUsers, ui::admin::reset_password)
+        .add(M::POST, "/admin/tokens", ManageUsers, ui::admin::create_token)
+        .add(M::POST, "/admin/tokens/{id}/revoke", ManageUsers, ui::admin::revoke_token)
 }
 
-/// Every route the router answers, as (method, path template in OpenAPI syntax).
-pub fn api_routes() -> Vec<(Method, &'static str)> {
+/// Every route with what it needs, for the guard and the route × role matrix test.
+pub fn route_needs() -> Vec<(Method, &'static str, Need)> {
     route_table().routes
 }
 
-async fn no_route(method: Method, uri: Uri) -> ApiError {
+/// Every API route the router answers (`/api/…`, `/healthz`, `/metrics`,
+/// `/openapi.json`), as (method, path template in OpenAPI syntax).
+pub fn api_routes() -> Vec<(Method, &'static str)> {
+    route_table()
+        .routes
+        .into_iter()
+        .filter(|(_, path, _)| Surface::of(path) == Surface::Api)
+        .map(|(method, path, _)| (method, path))
+        .collect()
+}
+
+async fn no_route(method: Method, uri: Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if Surface::of(uri.path()) == Surface::Ui {
+        return ui::PageError(ApiError::NotFound(format!("no page at {}", uri.path()))).into_response();
+    }
     ApiError::NotFound(format!("no route for {method} {}; the API is described at /openapi.json", uri.path()))
+        .into_response()
 }
 
 async fn wrong_method(method: Method, uri: Uri) -> ApiError {
     ApiError::MethodNotAllowed(format!("{} does not take {method}; the API is described at /openapi.json", uri.path()))
 }
 
-/// The whole application: API routes, operational endpoints, JSON fallbacks for unknown
-/// routes and methods, and the middleware (body limit, request timeout, security headers,
-/// metrics, tracing).
-pub fn router(state: AppState) -> Router {
+/// The whole application: API and UI routes, operational endpoints, fallbacks for unknown
+/// routes and methods, and the middleware (authorization of every matched route, body
+/// limit, request timeout, security headers, metrics, tracing). `hsts` adds
+/// Strict-Transport-Security (when serving TLS).
+pub fn router(state: AppState, hsts: bool) -> Router {
     let max_body_bytes = state.max_body_bytes();
     // Layers added later wrap the earlier ones: metrics see the final status, security
-    // headers land on every response, timeouts included.
+    // headers land on every response, timeouts included. The guard is a route layer: it
+    // runs after routing, knows the matched route, and runs before any extractor.
     route_table()
         .router
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::guard::authorize))
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::timeout))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(hsts, middleware::security_headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::record_metrics))
         // Server errors are logged by ApiError, with their cause; the trace layer only
         // records them at debug level so nothing is logged twice.

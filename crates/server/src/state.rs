@@ -7,14 +7,20 @@
 //! server instance are seen too. Building runs on the blocking pool, so a large registry
 //! does not stall the async workers.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
+
+use axum::http::Method;
 
 use chainward_core::graph::ChainGraph;
 use chainward_store::Store;
 use tokio::sync::Mutex;
 
 use crate::ServerConfig;
+use crate::auth::Need;
+use crate::auth::secret;
+use crate::auth::throttle::Throttle;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 
@@ -25,7 +31,14 @@ pub struct AppState {
     graph: Arc<GraphCache>,
     metrics: Arc<Metrics>,
     max_body_bytes: usize,
+    max_upload_bytes: usize,
     request_timeout: Duration,
+    needs: Arc<HashMap<(Method, &'static str), Need>>,
+    throttle: Arc<Throttle>,
+    setup_token: Arc<StdMutex<Option<String>>>,
+    session_idle: time::Duration,
+    session_absolute: time::Duration,
+    secure_cookies: bool,
 }
 
 impl std::fmt::Debug for AppState {
@@ -41,21 +54,84 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// State over `store`, with the limits of `config`.
     pub fn new(store: Arc<dyn Store>, config: &ServerConfig) -> Self {
+        let needs = crate::router::route_needs().into_iter().map(|(m, p, n)| ((m, p), n)).collect();
         AppState {
             store,
             graph: Arc::new(GraphCache::default()),
             metrics: Arc::new(Metrics::default()),
             max_body_bytes: config.max_body_bytes,
+            max_upload_bytes: config.max_upload_bytes,
             request_timeout: config.request_timeout,
+            needs: Arc::new(needs),
+            throttle: Arc::new(Throttle::default()),
+            setup_token: Arc::new(StdMutex::new(None)),
+            session_idle: config.session_idle,
+            session_absolute: config.session_absolute,
+            secure_cookies: config.secure_cookies.unwrap_or(config.tls.is_some() || !config.listen.ip().is_loopback()),
         }
     }
 
-    /// The store.
-    pub fn store(&self) -> &dyn Store {
+    /// The unrestricted store, acting as the server itself. Only the guard and the login
+    /// pages use it; handlers get the caller's store through [`crate::auth::Db`].
+    pub(crate) fn system_store(&self) -> &dyn Store {
         &*self.store
     }
 
-    /// The supply-chain graph as of the last write through the API, built if needed.
+    /// What the route `path` (as matched) needs for `method`.
+    pub(crate) fn need(&self, method: &Method, path: &str) -> Option<Need> {
+        // HEAD is answered by GET routes.
+        let method = if method == Method::HEAD { &Method::GET } else { method };
+        self.needs.iter().find(|((m, p), _)| m == method && *p == path).map(|(_, n)| *n)
+    }
+
+    /// Failed logins per client address.
+    pub(crate) fn throttle(&self) -> &Throttle {
+        &self.throttle
+    }
+
+    /// Opens the first-run set-up link and returns its token.
+    pub fn open_setup(&self) -> String {
+        let token = secret::random_hex(24);
+        if let Ok(mut slot) = self.setup_token.lock() {
+            *slot = Some(token.clone());
+        }
+        token
+    }
+
+    /// Whether `token` is the open set-up link's.
+    pub(crate) fn setup_token_matches(&self, token: &str) -> bool {
+        self.setup_token.lock().ok().and_then(|slot| slot.clone()).is_some_and(|t| secret::same(&t, token))
+    }
+
+    /// Closes the set-up link.
+    pub(crate) fn close_setup(&self) {
+        if let Ok(mut slot) = self.setup_token.lock() {
+            *slot = None;
+        }
+    }
+
+    /// A session unused this long ends.
+    pub(crate) fn session_idle(&self) -> time::Duration {
+        self.session_idle
+    }
+
+    /// A session ends this long after login, used or not.
+    pub(crate) fn session_absolute(&self) -> time::Duration {
+        self.session_absolute
+    }
+
+    /// Whether cookies get the `Secure` attribute.
+    pub(crate) fn secure_cookies(&self) -> bool {
+        self.secure_cookies
+    }
+
+    /// The largest upload accepted, in bytes.
+    pub fn max_upload_bytes(&self) -> usize {
+        self.max_upload_bytes
+    }
+
+    /// The supply-chain graph of the whole registry, built if needed. Only routes that
+    /// supplier-scoped callers cannot reach may use it.
     pub async fn graph(&self) -> Result<Arc<ChainGraph>, ApiError> {
         self.graph.get(&*self.store).await
     }

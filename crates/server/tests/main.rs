@@ -1,5 +1,11 @@
-//! Integration tests of the HTTP API: each test starts the real server with `launch` on
-//! 127.0.0.1:0 over a private in-memory SQLite store and talks to it over HTTP.
+//! Integration tests of the HTTP API and the web UI: each test starts the real server with
+//! `launch` on 127.0.0.1:0 over a private in-memory SQLite store (or PostgreSQL, for the
+//! access tests, when `CHAINWARD_TEST_POSTGRES` is set) and talks to it over HTTP with an
+//! admin API token, unless it says otherwise.
+
+mod access;
+mod browser;
+mod registry_pages;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -10,10 +16,41 @@ use serde_json::{Value, json};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-/// A running server and a client for it.
+/// A running server and a client for it (carrying an admin API token).
 struct Harness {
     server: RunningServer,
     client: Client,
+}
+
+/// Creates a service API token with `role` (and supplier scope) directly in the store and
+/// returns its secret.
+async fn make_token(
+    store: &dyn chainward_store::Store,
+    name: &str,
+    role: chainward_core::model::Role,
+    supplier: Option<chainward_core::model::SupplierId>,
+) -> Result<String, Box<dyn std::error::Error>> {
+    use chainward_server::auth::secret;
+    let token = secret::new_token();
+    store
+        .create_token(chainward_core::access::NewToken {
+            name: name.to_owned(),
+            user: None,
+            role,
+            supplier,
+            token_hash: secret::digest(&token),
+            prefix: token.chars().take(10).collect(),
+            expires_at: None,
+        })
+        .await?;
+    Ok(token)
+}
+
+/// A client that sends `token` as bearer on every request.
+fn client_with(token: &str) -> Result<Client, Box<dyn std::error::Error>> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse()?);
+    Ok(Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).default_headers(headers).build()?)
 }
 
 impl Harness {
@@ -31,9 +68,10 @@ impl Harness {
         store: Arc<dyn chainward_store::Store>,
     ) -> Result<Harness, Box<dyn std::error::Error>> {
         let config = ServerConfig { listen: "127.0.0.1:0".parse()?, ..config };
-        let server = launch(config, store).await?;
+        let server = launch(config, Arc::clone(&store)).await?;
         // No proxy: the environment's proxy settings must not catch loopback requests.
-        let client = Client::builder().no_proxy().build()?;
+        let token = make_token(&*store, "test-admin", chainward_core::model::Role::Admin, None).await?;
+        let client = client_with(&token)?;
         Ok(Harness { server, client })
     }
 
@@ -649,7 +687,8 @@ async fn non_loopback_listen_addresses_are_refused() -> TestResult {
             Err(error @ ServerError::NotLoopback { .. }) => {
                 let message = error.to_string();
                 assert!(message.contains(addr), "{message}");
-                assert!(message.contains("loopback"), "{message}");
+                assert!(message.contains("no admin account exists"), "{message}");
+                assert!(message.contains("chainward user add --role admin"), "{message}");
             }
             Err(other) => return Err(format!("{addr}: expected NotLoopback, got {other}").into()),
             Ok(server) => {

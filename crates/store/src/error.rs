@@ -16,6 +16,9 @@ pub enum StoreError {
     /// A unique name or identifier is taken, or a link would duplicate another.
     #[error("{0}")]
     Conflict(String),
+    /// The caller may not do this (see the scope rules of [`crate::Store`]).
+    #[error("not allowed: {0}")]
+    Forbidden(String),
     /// A value failed validation.
     #[error("invalid {0}")]
     Invalid(#[from] InvalidValue),

@@ -4,6 +4,8 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use chainward_core::access::*;
+use chainward_core::audit::{AuditEntry, AuditEvent, Verdict};
 use chainward_core::batch::{ImportMode, ImportReport, RegistryBatch};
 use chainward_core::graph::GraphInput;
 use chainward_core::model::*;
@@ -97,12 +99,48 @@ pub struct ServiceFilter {
     pub uses: Option<OfferingId>,
 }
 
+/// Filters for reading the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Exact actor (`user:alice`).
+    pub actor: Option<String>,
+    /// Exact entity kind (`supplier`).
+    pub entity: Option<String>,
+    /// Exact entity id.
+    pub entity_id: Option<String>,
+    /// Exact action.
+    pub action: Option<String>,
+}
+
 /// The one storage interface. *API Boundary*: the server and the CLI reach the database only
 /// through it.
+///
+/// **Who is asking.** Every store value acts for one [`Caller`] ([`open`] gives
+/// [`Caller::system`]`("system")`; [`Store::with_caller`] gives a view for another). Every
+/// change is written to the audit log as that caller, in the transaction of the change.
+/// A caller with [`Scope::Supplier`] sees its own supplier and that supplier's offerings
+/// and releases only: anything else answers [`StoreError::NotFound`] exactly as if it did
+/// not exist (lists leave it out, counts do not include it, a list filtered by another
+/// supplier's id answers `NotFound` for that supplier), and operations outside a supplier's
+/// reach (services, subcontracts, import, export, graph, sessions, other people's accounts
+/// and tokens, the audit log) answer [`StoreError::Forbidden`]. A supplier-scoped caller may
+/// change only its supplier's profile (description, website, country, legal ids, contacts),
+/// not our own assessment of it (kind, tier, status, data access, owners, name).
+///
+/// **One's own account.** Every caller, scoped or not, looks after the account it acts for
+/// (`caller.user`): [`get_user`](Store::get_user), [`credentials`](Store::credentials) of its
+/// own username, [`set_password`](Store::set_password), [`list_tokens`](Store::list_tokens)
+/// of itself, [`create_token`](Store::create_token) for itself (a supplier-scoped caller
+/// only with the supplier role and its own supplier) and [`revoke_token`](Store::revoke_token)
+/// of its own tokens. Anything else about accounts is for unscoped callers only.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Which backend this is.
     fn backend(&self) -> Backend;
+    /// The caller this store acts for.
+    fn caller(&self) -> &Caller;
+    /// The same database, acting for `caller` (cheap: shares the connection pool).
+    fn with_caller(&self, caller: Caller) -> Arc<dyn Store>;
     /// Checks that the database answers.
     async fn ping(&self) -> Result<()>;
 
@@ -123,7 +161,8 @@ pub trait Store: Send + Sync + 'static {
     async fn create_subcontract(&self, data: SubcontractData) -> Result<Subcontract>;
     /// Removes a subcontracting link.
     async fn delete_subcontract(&self, id: SubcontractId) -> Result<()>;
-    /// Links where the supplier is either side, or all links.
+    /// Links where the supplier is either side (`NotFound` when it does not exist), or all
+    /// links.
     async fn list_subcontracts(&self, supplier: Option<SupplierId>) -> Result<Vec<Subcontract>>;
 
     /// Creates an offering.
@@ -136,7 +175,8 @@ pub trait Store: Send + Sync + 'static {
     async fn get_offering(&self, id: OfferingId) -> Result<Offering>;
     /// One offering by id or name.
     async fn find_offering(&self, reference: &str) -> Result<Offering>;
-    /// Offerings matching a filter, by name.
+    /// Offerings matching a filter, by name; `NotFound` when the filter names a supplier
+    /// that does not exist (or lies out of the caller's reach).
     async fn list_offerings(&self, filter: &OfferingFilter, page: Page) -> Result<Paged<Offering>>;
     /// Adds a release to an offering.
     async fn create_release(&self, data: ReleaseData) -> Result<Release>;
@@ -174,6 +214,77 @@ pub trait Store: Send + Sync + 'static {
     async fn registry_revision(&self) -> Result<i64>;
     /// Every node, edge and alternative, for [`chainward_core::graph::ChainGraph::build`].
     async fn graph_input(&self) -> Result<GraphInput>;
+
+    // ---- accounts (unscoped callers; scoped ones for their own account only) ---------
+
+    /// Creates an account; `Conflict` when the username is taken (regardless of case).
+    async fn create_user(&self, user: NewUser) -> Result<User>;
+    /// One account by id (a scoped caller: its own only).
+    async fn get_user(&self, id: UserId) -> Result<User>;
+    /// An account with its password hash, by username (regardless of case), for login. A
+    /// scoped caller may ask for its own username only; any other is `Forbidden`, whether
+    /// it exists or not.
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>>;
+    /// Every account, by username.
+    async fn list_users(&self) -> Result<Vec<User>>;
+    /// Changes an account; disabling it deletes its sessions. `Conflict` when the change
+    /// would disable or demote the last enabled admin.
+    async fn update_user(&self, id: UserId, change: UserChange) -> Result<User>;
+    /// Sets a new password hash, clears failed logins and the lock, sets
+    /// `must_change_password`, and deletes the account's sessions except `keep_session`
+    /// (the hash of the session making the change). A scoped caller: its own only.
+    async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        must_change_password: bool,
+        keep_session: Option<&str>,
+    ) -> Result<()>;
+    /// Records a failed login: bumps the counter and locks the account for
+    /// [`LOCKOUT_DURATION`] at [`LOCKOUT_THRESHOLD`] failures; audited
+    /// (`login-failed`, and `lockout` when it locks). Returns the account as it is now.
+    async fn record_login_failure(&self, id: UserId) -> Result<User>;
+    /// Number of enabled accounts with the admin role.
+    async fn count_admins(&self) -> Result<u64>;
+
+    // ---- sessions (unscoped callers only) --------------------------------------------
+
+    /// Stores a new session; audited as a `login` of its user. Also clears the user's
+    /// failed logins.
+    async fn create_session(&self, session: Session) -> Result<()>;
+    /// The session with that hash and its account, if the session exists, has not passed
+    /// its absolute expiry, has been used within `idle` and its account is enabled.
+    /// Updates `last_seen_at`. Expired sessions are deleted.
+    async fn session(&self, id_hash: &str, idle: time::Duration) -> Result<Option<(Session, User)>>;
+    /// Ends a session (logout); audited.
+    async fn delete_session(&self, id_hash: &str) -> Result<()>;
+
+    // ---- API tokens (unscoped callers; scoped ones for their own account only) -------
+
+    /// Stores a new token (its hash only); audited. A scoped caller: a token of its own,
+    /// with the supplier role and its own supplier.
+    async fn create_token(&self, token: NewToken) -> Result<ApiToken>;
+    /// Tokens of one user, or all tokens (a scoped caller: its own only).
+    async fn list_tokens(&self, user: Option<UserId>) -> Result<Vec<ApiToken>>;
+    /// Revokes a token (it stays listed, marked revoked); audited. A scoped caller: one of
+    /// its own only; any other is `Forbidden`, whether it exists or not.
+    async fn revoke_token(&self, id: TokenId) -> Result<ApiToken>;
+    /// The usable token with that hash, with its user when it has one (a token of a
+    /// disabled user is not usable). Updates `last_used_at` (at most once a minute).
+    async fn token(&self, token_hash: &str) -> Result<Option<(ApiToken, Option<User>)>>;
+
+    // ---- audit log (unscoped callers only) -------------------------------------------
+
+    /// Appends an event that is not a change made through the store (the server's own
+    /// security events), chained like every other entry.
+    async fn record_event(&self, event: AuditEvent) -> Result<()>;
+    /// Entries matching a filter, newest first.
+    async fn list_audit(&self, filter: &AuditFilter, page: Page) -> Result<Paged<AuditEntry>>;
+    /// Entries with `seq` above `after_seq`, oldest first, at most `limit` (capped at
+    /// [`Page::MAX_LIMIT`]; for export and verification in constant memory).
+    async fn audit_entries(&self, after_seq: i64, limit: u64) -> Result<Vec<AuditEntry>>;
+    /// Recomputes the whole chain and compares its end with the recorded head.
+    async fn verify_audit(&self) -> Result<Verdict>;
 }
 
 /// Opens the database a URL names and brings its schema up to date: `sqlite://PATH`

@@ -6,6 +6,8 @@ use std::time::Duration;
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
+use chainward_core::access::Caller;
+
 use crate::{Result, StoreError};
 
 /// How long connecting may take before the database counts as unreachable.
@@ -15,6 +17,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Who the queries run for (see [`crate::Store`]).
+    caller: Caller,
 }
 
 impl PgStore {
@@ -40,7 +44,7 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| unavailable(format!("cannot bring the schema up to date: {e}")))?;
-        Ok(PgStore { pool })
+        Ok(PgStore { pool, caller: Caller::system("system") })
     }
 }
 
@@ -50,5 +54,6 @@ crate::shared::store_impl!(
     sqlx::PgConnection,
     crate::Backend::Postgres,
     "BEGIN",
-    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    " FOR UPDATE"
 );

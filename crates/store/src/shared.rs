@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::str::FromStr;
 
+use chainward_core::access::{ApiToken, Caller, Session, User};
+use chainward_core::audit::{AuditEntry, AuditEvent};
 use chainward_core::batch::{RowProblem, Table, TableCounts, fold};
 use chainward_core::model::*;
 use time::{Date, OffsetDateTime};
@@ -19,13 +21,113 @@ use crate::StoreError;
 
 /// The current time, truncated to microseconds so that PostgreSQL round-trips it exactly.
 pub(crate) fn now() -> OffsetDateTime {
-    let t = OffsetDateTime::now_utc();
-    t.replace_microsecond(t.microsecond()).unwrap_or(t)
+    to_micros(OffsetDateTime::now_utc())
 }
 
 /// A fresh record id.
 pub(crate) fn new_id() -> Uuid {
     Uuid::now_v7()
+}
+
+/// A time truncated to microseconds, which both databases keep exactly.
+pub(crate) fn to_micros(t: OffsetDateTime) -> OffsetDateTime {
+    t.replace_microsecond(t.microsecond()).unwrap_or(t)
+}
+
+/// A trimmed display name (the username when empty) of at most 200 characters.
+pub(crate) fn check_display_name(name: &str, username: &str) -> Result<String, InvalidValue> {
+    let name = name.trim();
+    if name.chars().count() > 200 {
+        return Err(InvalidValue::new("display_name", "longer than 200 characters"));
+    }
+    Ok(if name.is_empty() { username.to_owned() } else { name.to_owned() })
+}
+
+/// A time as the audit log writes it: RFC 3339 in UTC with exactly six fraction digits, so
+/// the text (which is hashed) has one spelling and sorts like the time.
+pub(crate) fn audit_time(t: OffsetDateTime) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+    let utc = t.to_offset(time::UtcOffset::UTC);
+    utc.format(&format).unwrap_or_else(|_| utc.to_string())
+}
+
+// ---- who is asking ------------------------------------------------------------------------
+
+/// Refuses a supplier-scoped caller: `what` is outside a supplier's reach.
+pub(crate) fn unscoped(caller: &Caller, what: &str) -> Result<(), StoreError> {
+    match caller.supplier_scope() {
+        None => Ok(()),
+        Some(_) => Err(StoreError::Forbidden(format!("a supplier account cannot {what}"))),
+    }
+}
+
+/// Whether `user` is the caller's own account.
+pub(crate) fn is_own(caller: &Caller, user: Option<UserId>) -> bool {
+    user.is_some() && user == caller.user
+}
+
+/// Refuses a supplier-scoped caller unless `user` is its own account: everyone looks after
+/// their own account (reads it, sets its password, manages its tokens), whatever their scope.
+pub(crate) fn own_account(caller: &Caller, user: Option<UserId>, what: &str) -> Result<(), StoreError> {
+    if is_own(caller, user) { Ok(()) } else { unscoped(caller, what) }
+}
+
+/// The only supplier a caller may reach, or `None` for the whole registry. Every reading
+/// helper of the store takes it and puts it into its `WHERE` clause.
+pub(crate) fn reach_of(caller: &Caller) -> Option<Uuid> {
+    caller.supplier_scope().map(|s| s.0)
+}
+
+/// What a supplier-scoped caller may change of its own supplier: the profile from
+/// `proposed`, everything that is our own assessment (name, kind, tier, status, data
+/// access, owners) from `existing`.
+pub(crate) fn profile_only(existing: &SupplierData, proposed: SupplierData) -> SupplierData {
+    SupplierData {
+        name: existing.name.clone(),
+        kind: existing.kind,
+        tier: existing.tier,
+        status: existing.status,
+        data_access: existing.data_access,
+        owners: existing.owners.clone(),
+        legal_ids: proposed.legal_ids,
+        country: proposed.country,
+        description: proposed.description,
+        website: proposed.website,
+        security_contact: proposed.security_contact,
+        incident_contact: proposed.incident_contact,
+        account_contact: proposed.account_contact,
+    }
+}
+
+/// A conflict as a supplier-scoped caller may see it: which identifier is taken, not by whom.
+pub(crate) fn conflict_without_names(fail: Fail) -> Fail {
+    match fail.error {
+        StoreError::Conflict(_) => {
+            let column = fail.column.unwrap_or("identifier");
+            Fail {
+                column: fail.column,
+                error: StoreError::Conflict(format!("the {column} belongs to another supplier")),
+            }
+        }
+        _ => fail,
+    }
+}
+
+/// The audit event of a change to a record: `before` and `after` as the record's JSON.
+pub(crate) fn change<T: serde::Serialize>(
+    action: &str,
+    entity: &str,
+    id: impl std::fmt::Display,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> AuditEvent {
+    AuditEvent::new(action, entity, Some(id.to_string()), before, after)
+}
+
+/// The audit event of something done to an account that is not a change of its record.
+pub(crate) fn account_event(action: &str, user: UserId, after: Option<&User>) -> AuditEvent {
+    AuditEvent::new::<User, User>(action, "user", Some(user.to_string()), None, after)
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -440,6 +542,175 @@ pub(crate) fn assemble_services(
         .collect()
 }
 
+/// The columns of [`UserRec`], in order.
+macro_rules! user_cols {
+    () => {
+        "id, username, display_name, email, role, supplier_id, disabled, failed_logins, locked_until, \
+         must_change_password, created_at, updated_at"
+    };
+}
+pub(crate) use user_cols;
+
+/// The columns of [`SessionRec`], in order.
+macro_rules! session_cols {
+    () => {
+        "id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at"
+    };
+}
+pub(crate) use session_cols;
+
+/// The columns of [`TokenRec`], in order.
+macro_rules! token_cols {
+    () => {
+        "id, name, user_id, role, supplier_id, prefix, created_by, created_at, expires_at, revoked_at, last_used_at"
+    };
+}
+pub(crate) use token_cols;
+
+/// The columns of [`AuditRec`], in order.
+macro_rules! audit_cols {
+    () => {
+        "seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash"
+    };
+}
+pub(crate) use audit_cols;
+
+/// A row of `users` (without the password hash).
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRec {
+    id: Uuid,
+    username: String,
+    display_name: String,
+    email: Option<String>,
+    role: String,
+    supplier_id: Option<Uuid>,
+    disabled: bool,
+    failed_logins: i32,
+    locked_until: Option<OffsetDateTime>,
+    must_change_password: bool,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+impl TryFrom<UserRec> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRec) -> Result<Self, StoreError> {
+        Ok(User {
+            id: UserId(r.id),
+            username: r.username,
+            display_name: r.display_name,
+            email: r.email,
+            role: stored(&r.role)?,
+            supplier: r.supplier_id.map(SupplierId),
+            disabled: r.disabled,
+            failed_logins: u32::try_from(r.failed_logins).unwrap_or(0),
+            locked_until: r.locked_until,
+            must_change_password: r.must_change_password,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// A row of `users` with the password hash.
+#[derive(sqlx::FromRow)]
+pub(crate) struct CredentialsRec {
+    #[sqlx(flatten)]
+    pub(crate) user: UserRec,
+    pub(crate) password_hash: String,
+}
+
+/// A row of `sessions`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SessionRec {
+    id_hash: String,
+    user_id: Uuid,
+    csrf_token: String,
+    created_at: OffsetDateTime,
+    last_seen_at: OffsetDateTime,
+    expires_at: OffsetDateTime,
+}
+
+impl From<SessionRec> for Session {
+    fn from(r: SessionRec) -> Self {
+        Session {
+            id_hash: r.id_hash,
+            user: UserId(r.user_id),
+            csrf_token: r.csrf_token,
+            created_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+            expires_at: r.expires_at,
+        }
+    }
+}
+
+/// A row of `api_tokens` (without the hash).
+#[derive(sqlx::FromRow)]
+pub(crate) struct TokenRec {
+    id: Uuid,
+    name: String,
+    user_id: Option<Uuid>,
+    role: String,
+    supplier_id: Option<Uuid>,
+    prefix: String,
+    created_by: String,
+    created_at: OffsetDateTime,
+    expires_at: Option<OffsetDateTime>,
+    revoked_at: Option<OffsetDateTime>,
+    last_used_at: Option<OffsetDateTime>,
+}
+
+impl TryFrom<TokenRec> for ApiToken {
+    type Error = StoreError;
+    fn try_from(r: TokenRec) -> Result<Self, StoreError> {
+        Ok(ApiToken {
+            id: TokenId(r.id),
+            name: r.name,
+            user: r.user_id.map(UserId),
+            role: stored(&r.role)?,
+            supplier: r.supplier_id.map(SupplierId),
+            prefix: r.prefix,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            revoked_at: r.revoked_at,
+            last_used_at: r.last_used_at,
+        })
+    }
+}
+
+/// A row of `audit_log`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AuditRec {
+    seq: i64,
+    at: String,
+    actor: String,
+    action: String,
+    entity: String,
+    entity_id: Option<String>,
+    before: Option<String>,
+    after: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+impl From<AuditRec> for AuditEntry {
+    fn from(r: AuditRec) -> Self {
+        AuditEntry {
+            seq: r.seq,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            before: r.before,
+            after: r.after,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
+}
+
 /// Trims free text; empty text is no text.
 fn trimmed(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
@@ -597,6 +868,28 @@ impl Where {
         w
     }
 
+    /// Confines the rows to one supplier's (`column` holds the supplier id) when the
+    /// caller is supplier-scoped.
+    pub(crate) fn within(mut self, column: &str, supplier: Option<Uuid>) -> Self {
+        if let Some(supplier) = supplier {
+            self.and(&format!("{column} = {{}}"), Arg::Id(supplier));
+        }
+        self
+    }
+
+    /// The clause of an audit filter.
+    pub(crate) fn audit(f: &crate::AuditFilter) -> Self {
+        let mut w = Where::default();
+        for (column, value) in
+            [("actor", &f.actor), ("entity", &f.entity), ("entity_id", &f.entity_id), ("action", &f.action)]
+        {
+            if let Some(value) = value {
+                w.and(&format!("{column} = {{}}"), Arg::Text(value.clone()));
+            }
+        }
+        w
+    }
+
     /// The clause of a service filter.
     pub(crate) fn services(f: &crate::ServiceFilter) -> Self {
         let mut w = Where::default();
@@ -629,16 +922,30 @@ pub(crate) fn count(n: i64) -> u64 {
 
 /// Writes the whole [`Store`](crate::Store) implementation for one backend.
 ///
-/// `$store` is the store type (a struct with a `pool` field), `$db` the sqlx database,
-/// `$conn` its connection type, `$backend` the [`Backend`](crate::Backend) value,
-/// `$begin_write` the statement opening a write transaction and `$begin_read` the one
-/// opening a consistent read-only snapshot (export, graph).
+/// `$store` is the store type (a struct with a `pool` and a `caller` field), `$db` the sqlx
+/// database, `$conn` its connection type, `$backend` the [`Backend`](crate::Backend) value,
+/// `$begin_write` the statement opening a write transaction, `$begin_read` the one opening a
+/// consistent read-only snapshot (export, graph, audit verification), and `$lock_head` what
+/// follows a `SELECT` (of the audit head, of the enabled admins) to lock its rows until the
+/// end of the transaction (SQLite needs nothing: its write transactions exclude each other
+/// from the start).
 macro_rules! store_impl {
-    ($store:ident, $db:ty, $conn:ty, $backend:expr, $begin_write:literal, $begin_read:literal) => {
+    (
+        $store:ident,
+        $db:ty,
+        $conn:ty,
+        $backend:expr,
+        $begin_write:literal,
+        $begin_read:literal,
+        $lock_head:literal
+    ) => {
         mod imp {
             use std::collections::{HashMap, HashSet};
+            use std::sync::Arc;
 
             use async_trait::async_trait;
+            use chainward_core::access::*;
+            use chainward_core::audit::*;
             use chainward_core::batch::*;
             use chainward_core::graph::*;
             use chainward_core::model::*;
@@ -647,7 +954,10 @@ macro_rules! store_impl {
 
             use super::$store;
             use $crate::shared::*;
-            use $crate::{Backend, OfferingFilter, Page, Paged, Result, ServiceFilter, Store, StoreError, SupplierFilter};
+            use $crate::{
+                AuditFilter, Backend, OfferingFilter, Page, Paged, Result, ServiceFilter, Store, StoreError,
+                SupplierFilter,
+            };
 
             type Conn = $conn;
             type R<T> = std::result::Result<T, Fail>;
@@ -707,29 +1017,47 @@ macro_rules! store_impl {
                 Ok(assemble_suppliers(rows, owners)?)
             }
 
-            async fn supplier_by_id(c: &mut Conn, id: Uuid) -> R<Option<Supplier>> {
+            // Every helper that reads a supplier, an offering or a release takes `reach`, the
+            // one supplier a scoped caller may see (see `reach`), and puts it into its WHERE
+            // clause: what lies outside is not found, exactly like what does not exist.
+
+            async fn supplier_by_id(c: &mut Conn, id: Uuid, reach: Option<Uuid>) -> R<Option<Supplier>> {
                 let rows: Vec<SupplierRec> = sqlx::query_as(concat!(
                     "SELECT ",
                     $crate::shared::supplier_cols!(),
-                    " FROM suppliers WHERE id = $1"
+                    " FROM suppliers WHERE id = $1 AND ($2 IS NULL OR id = $2)"
                 ))
                 .bind(id)
+                .bind(reach)
                 .fetch_all(&mut *c)
                 .await?;
                 Ok(suppliers_with_owners(c, rows, &[id]).await?.into_iter().next())
             }
 
-            async fn require_supplier(c: &mut Conn, id: SupplierId) -> R<Supplier> {
-                supplier_by_id(c, id.0).await?.ok_or_else(|| Fail::not_found("id", "supplier", id))
+            async fn require_supplier(c: &mut Conn, id: SupplierId, reach: Option<Uuid>) -> R<Supplier> {
+                supplier_by_id(c, id.0, reach).await?.ok_or_else(|| Fail::not_found("id", "supplier", id))
+            }
+
+            /// Whether the supplier exists within reach.
+            async fn supplier_visible(c: &mut Conn, id: Uuid, reach: Option<Uuid>) -> R<bool> {
+                let n: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM suppliers WHERE id = $1 AND ($2 IS NULL OR id = $2)")
+                        .bind(id)
+                        .bind(reach)
+                        .fetch_one(&mut *c)
+                        .await?;
+                Ok(n > 0)
             }
 
             /// The supplier a reference names: id, name, LEI, DUNS or VAT number, in that order.
-            async fn supplier_ref(c: &mut Conn, reference: &str) -> R<Option<Uuid>> {
+            async fn supplier_ref(c: &mut Conn, reference: &str, reach: Option<Uuid>) -> R<Option<Uuid>> {
                 if let Ok(id) = Uuid::parse_str(reference.trim()) {
-                    let found: Option<Uuid> = sqlx::query_scalar("SELECT id FROM suppliers WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut *c)
-                        .await?;
+                    let found: Option<Uuid> =
+                        sqlx::query_scalar("SELECT id FROM suppliers WHERE id = $1 AND ($2 IS NULL OR id = $2)")
+                            .bind(id)
+                            .bind(reach)
+                            .fetch_optional(&mut *c)
+                            .await?;
                     if found.is_some() {
                         return Ok(found);
                     }
@@ -737,12 +1065,13 @@ macro_rules! store_impl {
                 let k = SupplierKeys::of(reference);
                 let rows: Vec<(Uuid, String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
                     "SELECT id, name_key, lei, duns, vat FROM suppliers \
-                     WHERE name_key = $1 OR lei = $2 OR duns = $3 OR vat = $4",
+                     WHERE (name_key = $1 OR lei = $2 OR duns = $3 OR vat = $4) AND ($5 IS NULL OR id = $5)",
                 )
                 .bind(&k.name_key)
                 .bind(&k.lei)
                 .bind(&k.duns)
                 .bind(&k.vat)
+                .bind(reach)
                 .fetch_all(&mut *c)
                 .await?;
                 let pick = |hit: &dyn Fn(&(Uuid, String, Option<String>, Option<String>, Option<String>)) -> bool| {
@@ -754,18 +1083,44 @@ macro_rules! store_impl {
                     .or_else(|| pick(&|r| r.4.as_deref() == Some(k.vat.as_str()))))
             }
 
-            /// The id of a record of `table` (offerings, services) by id or name.
-            async fn named_ref(c: &mut Conn, table: &'static str, reference: &str) -> R<Option<Uuid>> {
+            /// The id of a service by id or name.
+            async fn service_ref(c: &mut Conn, reference: &str) -> R<Option<Uuid>> {
                 if let Ok(id) = Uuid::parse_str(reference.trim()) {
-                    let sql = format!("SELECT id FROM {table} WHERE id = $1");
-                    let found: Option<Uuid> =
-                        sqlx::query_scalar(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await?;
+                    let found: Option<Uuid> = sqlx::query_scalar("SELECT id FROM services WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *c)
+                        .await?;
                     if found.is_some() {
                         return Ok(found);
                     }
                 }
-                let sql = format!("SELECT id FROM {table} WHERE name_key = $1");
-                Ok(sqlx::query_scalar(AssertSqlSafe(sql)).bind(fold(reference)).fetch_optional(&mut *c).await?)
+                Ok(sqlx::query_scalar("SELECT id FROM services WHERE name_key = $1")
+                    .bind(fold(reference))
+                    .fetch_optional(&mut *c)
+                    .await?)
+            }
+
+            /// The id of an offering within reach by id or name.
+            async fn offering_ref(c: &mut Conn, reference: &str, reach: Option<Uuid>) -> R<Option<Uuid>> {
+                if let Ok(id) = Uuid::parse_str(reference.trim()) {
+                    let found: Option<Uuid> = sqlx::query_scalar(
+                        "SELECT id FROM offerings WHERE id = $1 AND ($2 IS NULL OR supplier_id = $2)",
+                    )
+                    .bind(id)
+                    .bind(reach)
+                    .fetch_optional(&mut *c)
+                    .await?;
+                    if found.is_some() {
+                        return Ok(found);
+                    }
+                }
+                Ok(sqlx::query_scalar(
+                    "SELECT id FROM offerings WHERE name_key = $1 AND ($2 IS NULL OR supplier_id = $2)",
+                )
+                .bind(fold(reference))
+                .bind(reach)
+                .fetch_optional(&mut *c)
+                .await?)
             }
 
             async fn exists(c: &mut Conn, table: &'static str, id: Uuid) -> R<bool> {
@@ -774,16 +1129,51 @@ macro_rules! store_impl {
                 Ok(n > 0)
             }
 
-            async fn offering_by_id(c: &mut Conn, id: Uuid) -> R<Option<Offering>> {
+            async fn offering_by_id(c: &mut Conn, id: Uuid, reach: Option<Uuid>) -> R<Option<Offering>> {
                 let row: Option<OfferingRec> = sqlx::query_as(concat!(
                     "SELECT ",
                     $crate::shared::offering_cols!(),
-                    " FROM offerings WHERE id = $1"
+                    " FROM offerings WHERE id = $1 AND ($2 IS NULL OR supplier_id = $2)"
                 ))
                 .bind(id)
+                .bind(reach)
                 .fetch_optional(&mut *c)
                 .await?;
                 Ok(row.map(Offering::try_from).transpose()?)
+            }
+
+            async fn require_offering(c: &mut Conn, id: OfferingId, reach: Option<Uuid>) -> R<Offering> {
+                offering_by_id(c, id.0, reach).await?.ok_or_else(|| Fail::not_found("id", "offering", id))
+            }
+
+            /// A release within reach (its offering's supplier), by id.
+            async fn require_release(c: &mut Conn, id: ReleaseId, reach: Option<Uuid>) -> R<Release> {
+                let row: Option<ReleaseRec> = sqlx::query_as(
+                    "SELECT r.id, r.offering_id, r.version, r.released_on, r.created_at, r.updated_at \
+                     FROM releases r JOIN offerings o ON o.id = r.offering_id \
+                     WHERE r.id = $1 AND ($2 IS NULL OR o.supplier_id = $2)",
+                )
+                .bind(id.0)
+                .bind(reach)
+                .fetch_optional(&mut *c)
+                .await?;
+                row.map(Release::from).ok_or_else(|| Fail::not_found("id", "release", id))
+            }
+
+            async fn require_service(c: &mut Conn, id: ServiceId) -> R<Service> {
+                service_by_id(c, id.0).await?.ok_or_else(|| Fail::not_found("id", "service", id))
+            }
+
+            async fn require_subcontract(c: &mut Conn, id: SubcontractId) -> R<Subcontract> {
+                let row: Option<SubcontractRec> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::shared::subcontract_cols!(),
+                    " FROM subcontracts WHERE id = $1"
+                ))
+                .bind(id.0)
+                .fetch_optional(&mut *c)
+                .await?;
+                row.map(Subcontract::from).ok_or_else(|| Fail::not_found("id", "subcontract", id))
             }
 
             async fn services_with_uses(c: &mut Conn, rows: Vec<ServiceRec>, ids: &[Uuid]) -> R<Vec<Service>> {
@@ -967,8 +1357,12 @@ macro_rules! store_impl {
                 Ok((Record { id: SupplierId(id), data, created_at, updated_at: now }, outcome))
             }
 
-            /// Inserts or replaces a (validated) subcontracting link.
-            async fn save_subcontract(c: &mut Conn, data: SubcontractData) -> R<(Subcontract, Outcome)> {
+            /// Inserts or replaces a (validated) subcontracting link. Returns the link as it
+            /// was, if it was.
+            async fn save_subcontract(
+                c: &mut Conn,
+                data: SubcontractData,
+            ) -> R<(Subcontract, Outcome, Option<Subcontract>)> {
                 if !exists(c, "suppliers", data.supplier.0).await? {
                     return Err(Fail::not_found("supplier", "supplier", data.supplier));
                 }
@@ -978,7 +1372,7 @@ macro_rules! store_impl {
                 let existing = subcontract_by_pair(c, data.supplier.0, data.subcontractor.0).await?;
                 if let Some(old) = &existing {
                     if old.data == data {
-                        return Ok((old.clone(), Outcome::Unchanged));
+                        return Ok((old.clone(), Outcome::Unchanged, existing));
                     }
                 }
                 let now = now();
@@ -1003,17 +1397,22 @@ macro_rules! store_impl {
                 .bind(now)
                 .execute(&mut *c)
                 .await?;
-                Ok((Record { id: SubcontractId(id), data, created_at, updated_at: now }, outcome))
+                Ok((Record { id: SubcontractId(id), data, created_at, updated_at: now }, outcome, existing))
             }
 
-            /// Inserts or replaces a (validated) offering.
-            async fn save_offering(c: &mut Conn, existing: Option<&Offering>, data: OfferingData) -> R<(Offering, Outcome)> {
+            /// Inserts or replaces a (validated) offering; its supplier must be within reach.
+            async fn save_offering(
+                c: &mut Conn,
+                existing: Option<&Offering>,
+                data: OfferingData,
+                reach: Option<Uuid>,
+            ) -> R<(Offering, Outcome)> {
                 if let Some(old) = existing {
                     if old.data == data {
                         return Ok((old.clone(), Outcome::Unchanged));
                     }
                 }
-                if !exists(c, "suppliers", data.supplier.0).await? {
+                if !supplier_visible(c, data.supplier.0, reach).await? {
                     return Err(Fail::not_found("supplier", "supplier", data.supplier));
                 }
                 let own = existing.map_or(Uuid::nil(), |o| o.id.0);
@@ -1052,15 +1451,20 @@ macro_rules! store_impl {
                 Ok((Record { id: OfferingId(id), data, created_at, updated_at: now }, outcome))
             }
 
-            /// Inserts or replaces a (validated) release, matched by offering and version.
-            async fn save_release(c: &mut Conn, data: ReleaseData) -> R<(Release, Outcome)> {
-                if !exists(c, "offerings", data.offering.0).await? {
+            /// Inserts or replaces a (validated) release, matched by offering and version; the
+            /// offering must be within reach. Returns the release as it was, if it was.
+            async fn save_release(
+                c: &mut Conn,
+                data: ReleaseData,
+                reach: Option<Uuid>,
+            ) -> R<(Release, Outcome, Option<Release>)> {
+                if offering_by_id(c, data.offering.0, reach).await?.is_none() {
                     return Err(Fail::not_found("offering", "offering", data.offering));
                 }
                 let existing = release_by_version(c, data.offering.0, &data.version).await?;
                 if let Some(old) = &existing {
                     if old.data == data {
-                        return Ok((old.clone(), Outcome::Unchanged));
+                        return Ok((old.clone(), Outcome::Unchanged, existing));
                     }
                 }
                 let now = now();
@@ -1082,7 +1486,7 @@ macro_rules! store_impl {
                 .bind(now)
                 .execute(&mut *c)
                 .await?;
-                Ok((Record { id: ReleaseId(id), data, created_at, updated_at: now }, outcome))
+                Ok((Record { id: ReleaseId(id), data, created_at, updated_at: now }, outcome, existing))
             }
 
             /// Checks that the offerings of a use and its alternatives exist.
@@ -1191,73 +1595,114 @@ macro_rules! store_impl {
             }
 
             /// Inserts or replaces one use of a service (and its alternatives); the service's
-            /// `updated_at` moves when the use changes.
-            async fn save_use(c: &mut Conn, service: Uuid, u: ServiceUse) -> R<Outcome> {
+            /// `updated_at` moves when the use changes. Returns the service as it is now.
+            async fn save_use(c: &mut Conn, service: &Service, u: ServiceUse) -> R<(Service, Outcome)> {
                 check_alternatives(&u)?;
                 check_use_refs(c, &u).await?;
-                let purpose: Option<(Option<String>,)> =
-                    sqlx::query_as("SELECT purpose FROM service_uses WHERE service_id = $1 AND offering_id = $2")
-                        .bind(service)
-                        .bind(u.offering.0)
-                        .fetch_optional(&mut *c)
-                        .await?;
-                let outcome = match purpose {
+                let id = service.id.0;
+                let mut after = service.clone();
+                let outcome = match after.data.uses.iter_mut().find(|old| old.offering == u.offering) {
                     None => {
                         sqlx::query(
                             "INSERT INTO service_uses (service_id, offering_id, purpose, position) \
                              SELECT $1, $2, $3, COALESCE(MAX(position) + 1, 0) FROM service_uses WHERE service_id = $1",
                         )
-                        .bind(service)
+                        .bind(id)
                         .bind(u.offering.0)
                         .bind(&u.purpose)
                         .execute(&mut *c)
                         .await?;
-                        insert_alternatives(c, service, &u).await?;
+                        insert_alternatives(c, id, &u).await?;
+                        after.data.uses.push(u);
                         Outcome::Created
                     }
-                    Some((purpose,)) => {
-                        let alternatives: Vec<Uuid> = sqlx::query_scalar(
-                            "SELECT alternative_id FROM use_alternatives \
-                             WHERE service_id = $1 AND offering_id = $2 ORDER BY position",
-                        )
-                        .bind(service)
-                        .bind(u.offering.0)
-                        .fetch_all(&mut *c)
-                        .await?;
-                        let same_alternatives = alternatives.iter().copied().eq(u.alternatives.iter().map(|a| a.0));
-                        if purpose == u.purpose && same_alternatives {
-                            return Ok(Outcome::Unchanged);
-                        }
+                    Some(old) if *old == u => return Ok((after, Outcome::Unchanged)),
+                    Some(old) => {
                         sqlx::query("UPDATE service_uses SET purpose = $3 WHERE service_id = $1 AND offering_id = $2")
-                            .bind(service)
+                            .bind(id)
                             .bind(u.offering.0)
                             .bind(&u.purpose)
                             .execute(&mut *c)
                             .await?;
                         sqlx::query("DELETE FROM use_alternatives WHERE service_id = $1 AND offering_id = $2")
-                            .bind(service)
+                            .bind(id)
                             .bind(u.offering.0)
                             .execute(&mut *c)
                             .await?;
-                        insert_alternatives(c, service, &u).await?;
+                        insert_alternatives(c, id, &u).await?;
+                        *old = u;
                         Outcome::Updated
                     }
                 };
+                after.updated_at = now();
                 sqlx::query("UPDATE services SET updated_at = $2 WHERE id = $1")
-                    .bind(service)
-                    .bind(now())
+                    .bind(id)
+                    .bind(after.updated_at)
                     .execute(&mut *c)
                     .await?;
-                Ok(outcome)
+                Ok((after, outcome))
             }
 
-            async fn delete_by_id(pool: &sqlx::Pool<$db>, table: &'static str, entity: &'static str, id: Uuid) -> Result<()> {
+            /// Deletes one row of `table` (which exists: the caller has just read it).
+            async fn delete_row(c: &mut Conn, table: &'static str, id: Uuid) -> R<()> {
                 let sql = format!("DELETE FROM {table} WHERE id = $1");
-                let done = sqlx::query(AssertSqlSafe(sql)).bind(id).execute(pool).await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound { entity, reference: id.to_string() });
-                }
+                sqlx::query(AssertSqlSafe(sql)).bind(id).execute(&mut *c).await?;
                 Ok(())
+            }
+
+            // ---- audit --------------------------------------------------------------------
+
+            /// Appends an event to the audit log as `caller`, in the transaction of `c`: reads
+            /// (and locks) the head, chains the event after it, writes the entry and moves the
+            /// head.
+            async fn append_audit(c: &mut Conn, caller: &Caller, event: AuditEvent) -> R<()> {
+                let (seq, prev_hash): (i64, String) =
+                    sqlx::query_as(concat!("SELECT seq, hash FROM audit_head WHERE id = 1", $lock_head))
+                        .fetch_one(&mut *c)
+                        .await?;
+                let entry = event.chain(seq + 1, audit_time(now()), caller.actor.clone(), prev_hash);
+                sqlx::query(concat!(
+                    "INSERT INTO audit_log (",
+                    $crate::shared::audit_cols!(),
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                ))
+                .bind(entry.seq)
+                .bind(&entry.at)
+                .bind(&entry.actor)
+                .bind(&entry.action)
+                .bind(&entry.entity)
+                .bind(&entry.entity_id)
+                .bind(&entry.before)
+                .bind(&entry.after)
+                .bind(&entry.prev_hash)
+                .bind(&entry.hash)
+                .execute(&mut *c)
+                .await?;
+                sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                    .bind(entry.seq)
+                    .bind(&entry.hash)
+                    .execute(&mut *c)
+                    .await?;
+                Ok(())
+            }
+
+            /// Audits the outcome of a save: `create` or `update` with the record before and
+            /// after; nothing when nothing changed.
+            async fn audit_save<T: serde::Serialize>(
+                c: &mut Conn,
+                caller: &Caller,
+                entity: &str,
+                id: impl std::fmt::Display,
+                outcome: Outcome,
+                before: Option<&T>,
+                after: &T,
+            ) -> R<()> {
+                let action = match outcome {
+                    Outcome::Unchanged => return Ok(()),
+                    Outcome::Created => "create",
+                    Outcome::Updated => "update",
+                };
+                append_audit(c, caller, change(action, entity, id, before, Some(after))).await
             }
 
             // ---- import -------------------------------------------------------------------
@@ -1302,16 +1747,19 @@ macro_rules! store_impl {
                 Ok(())
             }
 
+            // Imports run for unscoped callers only (the trait method refuses the others), so
+            // their lookups reach the whole registry (`None`).
+
             async fn resolve(c: &mut Conn, entity: &'static str, column: &'static str, reference: &str) -> R<Uuid> {
                 let found = match entity {
-                    "supplier" => supplier_ref(c, reference).await?,
-                    "offering" => named_ref(c, "offerings", reference).await?,
-                    _ => named_ref(c, "services", reference).await?,
+                    "supplier" => supplier_ref(c, reference, None).await?,
+                    "offering" => offering_ref(c, reference, None).await?,
+                    _ => service_ref(c, reference).await?,
                 };
                 found.ok_or_else(|| Fail::not_found(column, entity, reference))
             }
 
-            async fn import_supplier(c: &mut Conn, data: SupplierData) -> R<Outcome> {
+            async fn import_supplier(c: &mut Conn, caller: &Caller, data: SupplierData) -> R<Outcome> {
                 let data = data.validated()?;
                 let ids = &data.legal_ids;
                 let mut matched: Option<(Uuid, String, &'static str)> = None;
@@ -1338,13 +1786,15 @@ macro_rules! store_impl {
                     }
                 }
                 let existing = match matched {
-                    Some((id, _, _)) => supplier_by_id(c, id).await?,
+                    Some((id, _, _)) => supplier_by_id(c, id, None).await?,
                     None => None,
                 };
-                Ok(save_supplier(c, existing.as_ref(), data).await?.1)
+                let (supplier, outcome) = save_supplier(c, existing.as_ref(), data).await?;
+                audit_save(c, caller, "supplier", supplier.id, outcome, existing.as_ref(), &supplier).await?;
+                Ok(outcome)
             }
 
-            async fn import_subcontract(c: &mut Conn, row: SubcontractRow) -> R<Outcome> {
+            async fn import_subcontract(c: &mut Conn, caller: &Caller, row: SubcontractRow) -> R<Outcome> {
                 let data = SubcontractData {
                     supplier: SupplierId(resolve(c, "supplier", "supplier", &row.supplier).await?),
                     subcontractor: SupplierId(resolve(c, "supplier", "subcontractor", &row.subcontractor).await?),
@@ -1352,10 +1802,12 @@ macro_rules! store_impl {
                     since: row.since,
                     handles_our_data: row.handles_our_data,
                 };
-                Ok(save_subcontract(c, validate_subcontract(data)?).await?.1)
+                let (link, outcome, before) = save_subcontract(c, validate_subcontract(data)?).await?;
+                audit_save(c, caller, "subcontract", link.id, outcome, before.as_ref(), &link).await?;
+                Ok(outcome)
             }
 
-            async fn import_offering(c: &mut Conn, row: OfferingRow) -> R<Outcome> {
+            async fn import_offering(c: &mut Conn, caller: &Caller, row: OfferingRow) -> R<Outcome> {
                 let data = OfferingData {
                     supplier: SupplierId(resolve(c, "supplier", "supplier", &row.supplier).await?),
                     name: row.name,
@@ -1363,23 +1815,27 @@ macro_rules! store_impl {
                     description: row.description,
                 };
                 let data = validate_offering(data)?;
-                let existing = match named_ref(c, "offerings", &data.name).await? {
-                    Some(id) => offering_by_id(c, id).await?,
+                let existing = match offering_ref(c, &data.name, None).await? {
+                    Some(id) => offering_by_id(c, id, None).await?,
                     None => None,
                 };
-                Ok(save_offering(c, existing.as_ref(), data).await?.1)
+                let (offering, outcome) = save_offering(c, existing.as_ref(), data, None).await?;
+                audit_save(c, caller, "offering", offering.id, outcome, existing.as_ref(), &offering).await?;
+                Ok(outcome)
             }
 
-            async fn import_release(c: &mut Conn, row: ReleaseRow) -> R<Outcome> {
+            async fn import_release(c: &mut Conn, caller: &Caller, row: ReleaseRow) -> R<Outcome> {
                 let data = ReleaseData {
                     offering: OfferingId(resolve(c, "offering", "offering", &row.offering).await?),
                     version: row.version,
                     released_on: row.released_on,
                 };
-                Ok(save_release(c, validate_release(data)?).await?.1)
+                let (release, outcome, before) = save_release(c, validate_release(data)?, None).await?;
+                audit_save(c, caller, "release", release.id, outcome, before.as_ref(), &release).await?;
+                Ok(outcome)
             }
 
-            async fn import_service(c: &mut Conn, row: ServiceRow) -> R<Outcome> {
+            async fn import_service(c: &mut Conn, caller: &Caller, row: ServiceRow) -> R<Outcome> {
                 let data = validate_service(ServiceData {
                     name: row.name,
                     owner: row.owner,
@@ -1389,25 +1845,44 @@ macro_rules! store_impl {
                     description: row.description,
                     uses: Vec::new(),
                 })?;
-                let existing = match named_ref(c, "services", &data.name).await? {
+                let existing = match service_ref(c, &data.name).await? {
                     Some(id) => service_by_id(c, id).await?,
                     None => None,
                 };
-                Ok(save_service(c, existing.as_ref(), data, false).await?.1)
+                let (service, outcome) = save_service(c, existing.as_ref(), data, false).await?;
+                audit_save(c, caller, "service", service.id, outcome, existing.as_ref(), &service).await?;
+                Ok(outcome)
             }
 
-            async fn import_use(c: &mut Conn, row: UseRow) -> R<Outcome> {
-                let service = resolve(c, "service", "service", &row.service).await?;
+            /// A use changes its service: audited as an update of the service.
+            async fn import_use(c: &mut Conn, caller: &Caller, row: UseRow) -> R<Outcome> {
+                let id = resolve(c, "service", "service", &row.service).await?;
+                let service =
+                    service_by_id(c, id).await?.ok_or_else(|| Fail::not_found("service", "service", &row.service))?;
                 let offering = OfferingId(resolve(c, "offering", "offering", &row.offering).await?);
                 let mut alternatives = Vec::with_capacity(row.alternatives.len());
                 for a in &row.alternatives {
                     alternatives.push(OfferingId(resolve(c, "offering", "alternatives", a).await?));
                 }
                 let purpose = row.purpose.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
-                save_use(c, service, ServiceUse { offering, purpose, alternatives }).await
+                let (after, outcome) = save_use(c, &service, ServiceUse { offering, purpose, alternatives }).await?;
+                let outcome = match outcome {
+                    Outcome::Unchanged => Outcome::Unchanged,
+                    // The service itself is updated whether the use is new or changed.
+                    Outcome::Created | Outcome::Updated => {
+                        audit_save(c, caller, "service", after.id, Outcome::Updated, Some(&service), &after).await?;
+                        outcome
+                    }
+                };
+                Ok(outcome)
             }
 
-            async fn import_rows(c: &mut Conn, batch: RegistryBatch, report: &mut ImportReport) -> Result<()> {
+            async fn import_rows(
+                c: &mut Conn,
+                caller: &Caller,
+                batch: RegistryBatch,
+                report: &mut ImportReport,
+            ) -> Result<()> {
                 for table in Table::ALL {
                     report.counts_mut(table);
                 }
@@ -1424,7 +1899,7 @@ macro_rules! store_impl {
                         continue;
                     }
                     let mut savepoint = sqlx::Connection::begin(&mut *c).await?;
-                    let result = import_supplier(&mut savepoint, row).await;
+                    let result = import_supplier(&mut savepoint, caller, row).await;
                     finish(savepoint, result, report, Table::Suppliers, line).await?;
                 }
                 let mut seen = Seen::default();
@@ -1434,7 +1909,7 @@ macro_rules! store_impl {
                         continue;
                     }
                     let mut savepoint = sqlx::Connection::begin(&mut *c).await?;
-                    let result = import_subcontract(&mut savepoint, row).await;
+                    let result = import_subcontract(&mut savepoint, caller, row).await;
                     finish(savepoint, result, report, Table::Subcontracts, line).await?;
                 }
                 let mut seen = Seen::default();
@@ -1443,7 +1918,7 @@ macro_rules! store_impl {
                         continue;
                     }
                     let mut savepoint = sqlx::Connection::begin(&mut *c).await?;
-                    let result = import_offering(&mut savepoint, row).await;
+                    let result = import_offering(&mut savepoint, caller, row).await;
                     finish(savepoint, result, report, Table::Offerings, line).await?;
                 }
                 let mut seen = Seen::default();
@@ -1453,7 +1928,7 @@ macro_rules! store_impl {
                         continue;
                     }
                     let mut savepoint = sqlx::Connection::begin(&mut *c).await?;
-                    let result = import_release(&mut savepoint, row).await;
+                    let result = import_release(&mut savepoint, caller, row).await;
                     finish(savepoint, result, report, Table::Releases, line).await?;
                 }
                 let mut seen = Seen::default();
@@ -1462,7 +1937,7 @@ macro_rules! store_impl {
                         continue;
                     }
                     let mut savepoint = sqlx::Connection::begin(&mut *c).await?;
-                    let result = import_service(&mut savepoint, row).await;
+                    let result = import_service(&mut savepoint, caller, row).await;
                     finish(savepoint, result, report, Table::Services, line).await?;
                 }
                 let mut seen = Seen::default();
@@ -1472,7 +1947,7 @@ macro_rules! store_impl {
                         continue;
                     }
                     let mut savepoint = sqlx::Connection::begin(&mut *c).await?;
-                    let result = import_use(&mut savepoint, row).await;
+                    let result = import_use(&mut savepoint, caller, row).await;
                     finish(savepoint, result, report, Table::ServiceUses, line).await?;
                 }
                 Ok(())
@@ -1679,12 +2154,83 @@ macro_rules! store_impl {
                 Ok(input)
             }
 
+            // ---- accounts -----------------------------------------------------------------
+
+            async fn user_by_id(c: &mut Conn, id: Uuid) -> R<Option<User>> {
+                let row: Option<UserRec> =
+                    sqlx::query_as(concat!("SELECT ", $crate::shared::user_cols!(), " FROM users WHERE id = $1"))
+                        .bind(id)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                Ok(row.map(User::try_from).transpose()?)
+            }
+
+            async fn require_user(c: &mut Conn, id: UserId) -> R<User> {
+                user_by_id(c, id.0).await?.ok_or_else(|| Fail::not_found("id", "user", id))
+            }
+
+            async fn token_by_id(c: &mut Conn, id: TokenId) -> R<ApiToken> {
+                let row: Option<TokenRec> =
+                    sqlx::query_as(concat!("SELECT ", $crate::shared::token_cols!(), " FROM api_tokens WHERE id = $1"))
+                        .bind(id.0)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                row.map(ApiToken::try_from).transpose()?.ok_or_else(|| Fail::not_found("id", "token", id))
+            }
+
+            /// Deletes the sessions of `user` that have passed their absolute expiry. (The
+            /// times are compared here, not in SQL: SQLite keeps them as text of varying
+            /// length, which does not sort like the time.)
+            async fn purge_expired_sessions(c: &mut Conn, user: UserId, now: time::OffsetDateTime) -> R<()> {
+                let sessions: Vec<(String, time::OffsetDateTime)> =
+                    sqlx::query_as("SELECT id_hash, expires_at FROM sessions WHERE user_id = $1")
+                        .bind(user.0)
+                        .fetch_all(&mut *c)
+                        .await?;
+                for (id_hash, expires_at) in sessions {
+                    if expires_at <= now {
+                        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&mut *c).await?;
+                    }
+                }
+                Ok(())
+            }
+
+            /// Entries after `after_seq`, oldest first.
+            async fn audit_page(c: &mut Conn, after_seq: i64, limit: u64) -> R<Vec<AuditEntry>> {
+                let (limit, _) = limit_offset(Page { offset: 0, limit });
+                let rows: Vec<AuditRec> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::shared::audit_cols!(),
+                    " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+                ))
+                .bind(after_seq)
+                .bind(limit)
+                .fetch_all(&mut *c)
+                .await?;
+                Ok(rows.into_iter().map(AuditEntry::from).collect())
+            }
+
             // ---- the trait ----------------------------------------------------------------
+
+            impl $store {
+                /// The one supplier this store's caller may reach, if it is confined to one.
+                fn reach(&self) -> Option<Uuid> {
+                    reach_of(&self.caller)
+                }
+            }
 
             #[async_trait]
             impl Store for $store {
                 fn backend(&self) -> Backend {
                     $backend
+                }
+
+                fn caller(&self) -> &Caller {
+                    &self.caller
+                }
+
+                fn with_caller(&self, caller: Caller) -> Arc<dyn Store> {
+                    Arc::new($store { pool: self.pool.clone(), caller })
                 }
 
                 async fn ping(&self) -> Result<()> {
@@ -1693,42 +2239,61 @@ macro_rules! store_impl {
                 }
 
                 async fn create_supplier(&self, data: SupplierData) -> Result<Supplier> {
+                    unscoped(&self.caller, "create suppliers")?;
                     let data = data.validated()?;
                     let mut tx = self.pool.begin_with($begin_write).await?;
-                    let (supplier, _) = save_supplier(&mut tx, None, data).await?;
+                    let (supplier, outcome) = save_supplier(&mut tx, None, data).await?;
+                    audit_save(&mut tx, &self.caller, "supplier", supplier.id, outcome, None, &supplier).await?;
                     tx.commit().await?;
                     Ok(supplier)
                 }
 
                 async fn update_supplier(&self, id: SupplierId, data: SupplierData) -> Result<Supplier> {
-                    let data = data.validated()?;
+                    let reach = self.reach();
+                    // Unscoped callers hear about bad data before unknown ids, as they always did.
+                    let data = if reach.is_none() { data.validated()? } else { data };
                     let mut tx = self.pool.begin_with($begin_write).await?;
-                    let existing = require_supplier(&mut tx, id).await?;
-                    let (supplier, outcome) = save_supplier(&mut tx, Some(&existing), data).await?;
+                    let existing = require_supplier(&mut tx, id, reach).await?;
+                    let saved = match reach {
+                        None => save_supplier(&mut tx, Some(&existing), data).await,
+                        Some(_) => {
+                            let data = profile_only(&existing.data, data).validated()?;
+                            save_supplier(&mut tx, Some(&existing), data).await.map_err(conflict_without_names)
+                        }
+                    };
+                    let (supplier, outcome) = saved?;
                     if outcome != Outcome::Unchanged {
+                        audit_save(&mut tx, &self.caller, "supplier", id, outcome, Some(&existing), &supplier).await?;
                         tx.commit().await?;
                     }
                     Ok(supplier)
                 }
 
                 async fn delete_supplier(&self, id: SupplierId) -> Result<()> {
-                    delete_by_id(&self.pool, "suppliers", "supplier", id.0).await
+                    unscoped(&self.caller, "delete suppliers")?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let before = require_supplier(&mut tx, id, self.reach()).await?;
+                    delete_row(&mut tx, "suppliers", id.0).await?;
+                    append_audit(&mut tx, &self.caller, change("delete", "supplier", id, Some(&before), None)).await?;
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 async fn get_supplier(&self, id: SupplierId) -> Result<Supplier> {
                     let mut c = self.pool.acquire().await?;
-                    Ok(require_supplier(&mut c, id).await?)
+                    Ok(require_supplier(&mut c, id, self.reach()).await?)
                 }
 
                 async fn find_supplier(&self, reference: &str) -> Result<Supplier> {
+                    let reach = self.reach();
                     let mut c = self.pool.acquire().await?;
                     let not_found = || StoreError::NotFound { entity: "supplier", reference: reference.to_owned() };
-                    let id = supplier_ref(&mut c, reference).await?.ok_or_else(not_found)?;
-                    supplier_by_id(&mut c, id).await?.ok_or_else(not_found)
+                    let id = supplier_ref(&mut c, reference, reach).await?.ok_or_else(not_found)?;
+                    supplier_by_id(&mut c, id, reach).await?.ok_or_else(not_found)
                 }
 
                 async fn list_suppliers(&self, filter: &SupplierFilter, page: Page) -> Result<Paged<Supplier>> {
-                    let w = Where::suppliers(filter);
+                    let w = Where::suppliers(filter).within("id", self.reach());
                     let mut c = self.pool.acquire().await?;
                     let (rows, total): (Vec<SupplierRec>, u64) =
                         page_of(&mut c, "suppliers", $crate::shared::supplier_cols!(), &w, page).await?;
@@ -1738,6 +2303,7 @@ macro_rules! store_impl {
                 }
 
                 async fn create_subcontract(&self, data: SubcontractData) -> Result<Subcontract> {
+                    unscoped(&self.caller, "manage subcontracting")?;
                     let data = validate_subcontract(data)?;
                     let mut tx = self.pool.begin_with($begin_write).await?;
                     if subcontract_by_pair(&mut tx, data.supplier.0, data.subcontractor.0).await?.is_some() {
@@ -1745,68 +2311,95 @@ macro_rules! store_impl {
                         let b = name_of(&mut tx, "suppliers", data.subcontractor.0).await?;
                         return Err(StoreError::Conflict(format!("supplier {a:?} subcontracts to {b:?} already")));
                     }
-                    let (link, _) = save_subcontract(&mut tx, data).await?;
+                    let (link, outcome, _) = save_subcontract(&mut tx, data).await?;
+                    audit_save(&mut tx, &self.caller, "subcontract", link.id, outcome, None, &link).await?;
                     tx.commit().await?;
                     Ok(link)
                 }
 
                 async fn delete_subcontract(&self, id: SubcontractId) -> Result<()> {
-                    delete_by_id(&self.pool, "subcontracts", "subcontract", id.0).await
+                    unscoped(&self.caller, "manage subcontracting")?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let before = require_subcontract(&mut tx, id).await?;
+                    delete_row(&mut tx, "subcontracts", id.0).await?;
+                    let event = change("delete", "subcontract", id, Some(&before), None);
+                    append_audit(&mut tx, &self.caller, event).await?;
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 async fn list_subcontracts(&self, supplier: Option<SupplierId>) -> Result<Vec<Subcontract>> {
+                    unscoped(&self.caller, "see subcontracting")?;
+                    let mut c = self.pool.acquire().await?;
+                    if let Some(s) = supplier {
+                        if !supplier_visible(&mut c, s.0, None).await? {
+                            return Err(Fail::not_found("supplier", "supplier", s).into());
+                        }
+                    }
                     let sql = "SELECT l.id, l.supplier_id, l.subcontractor_id, l.scope, l.since, l.handles_our_data, \
                          l.created_at, l.updated_at FROM subcontracts l \
                          JOIN suppliers a ON a.id = l.supplier_id JOIN suppliers b ON b.id = l.subcontractor_id \
                          WHERE $1 IS NULL OR l.supplier_id = $1 OR l.subcontractor_id = $1 \
                          ORDER BY a.name_key, b.name_key";
                     let rows: Vec<SubcontractRec> =
-                        sqlx::query_as(sql).bind(supplier.map(|s| s.0)).fetch_all(&self.pool).await?;
+                        sqlx::query_as(sql).bind(supplier.map(|s| s.0)).fetch_all(&mut *c).await?;
                     Ok(rows.into_iter().map(Subcontract::from).collect())
                 }
 
                 async fn create_offering(&self, data: OfferingData) -> Result<Offering> {
                     let data = validate_offering(data)?;
                     let mut tx = self.pool.begin_with($begin_write).await?;
-                    let (offering, _) = save_offering(&mut tx, None, data).await?;
+                    let (offering, outcome) = save_offering(&mut tx, None, data, self.reach()).await?;
+                    audit_save(&mut tx, &self.caller, "offering", offering.id, outcome, None, &offering).await?;
                     tx.commit().await?;
                     Ok(offering)
                 }
 
                 async fn update_offering(&self, id: OfferingId, data: OfferingData) -> Result<Offering> {
+                    let reach = self.reach();
                     let data = validate_offering(data)?;
                     let mut tx = self.pool.begin_with($begin_write).await?;
-                    let existing = offering_by_id(&mut tx, id.0)
-                        .await?
-                        .ok_or_else(|| StoreError::NotFound { entity: "offering", reference: id.to_string() })?;
-                    let (offering, outcome) = save_offering(&mut tx, Some(&existing), data).await?;
+                    let existing = require_offering(&mut tx, id, reach).await?;
+                    let (offering, outcome) = save_offering(&mut tx, Some(&existing), data, reach).await?;
                     if outcome != Outcome::Unchanged {
+                        audit_save(&mut tx, &self.caller, "offering", id, outcome, Some(&existing), &offering).await?;
                         tx.commit().await?;
                     }
                     Ok(offering)
                 }
 
                 async fn delete_offering(&self, id: OfferingId) -> Result<()> {
-                    delete_by_id(&self.pool, "offerings", "offering", id.0).await
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let before = require_offering(&mut tx, id, self.reach()).await?;
+                    delete_row(&mut tx, "offerings", id.0).await?;
+                    append_audit(&mut tx, &self.caller, change("delete", "offering", id, Some(&before), None)).await?;
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 async fn get_offering(&self, id: OfferingId) -> Result<Offering> {
                     let mut c = self.pool.acquire().await?;
-                    offering_by_id(&mut c, id.0)
-                        .await?
-                        .ok_or_else(|| StoreError::NotFound { entity: "offering", reference: id.to_string() })
+                    Ok(require_offering(&mut c, id, self.reach()).await?)
                 }
 
                 async fn find_offering(&self, reference: &str) -> Result<Offering> {
+                    let reach = self.reach();
                     let mut c = self.pool.acquire().await?;
                     let not_found = || StoreError::NotFound { entity: "offering", reference: reference.to_owned() };
-                    let id = named_ref(&mut c, "offerings", reference).await?.ok_or_else(not_found)?;
-                    offering_by_id(&mut c, id).await?.ok_or_else(not_found)
+                    let id = offering_ref(&mut c, reference, reach).await?.ok_or_else(not_found)?;
+                    offering_by_id(&mut c, id, reach).await?.ok_or_else(not_found)
                 }
 
                 async fn list_offerings(&self, filter: &OfferingFilter, page: Page) -> Result<Paged<Offering>> {
-                    let w = Where::offerings(filter);
+                    let reach = self.reach();
                     let mut c = self.pool.acquire().await?;
+                    // A supplier out of reach answers exactly like one that does not exist.
+                    if let Some(s) = filter.supplier {
+                        if !supplier_visible(&mut c, s.0, reach).await? {
+                            return Err(Fail::not_found("supplier", "supplier", s).into());
+                        }
+                    }
+                    let w = Where::offerings(filter).within("supplier_id", reach);
                     let (rows, total): (Vec<OfferingRec>, u64) =
                         page_of(&mut c, "offerings", $crate::shared::offering_cols!(), &w, page).await?;
                     let items = rows.into_iter().map(Offering::try_from).collect::<Result<Vec<_>>>()?;
@@ -1814,29 +2407,37 @@ macro_rules! store_impl {
                 }
 
                 async fn create_release(&self, data: ReleaseData) -> Result<Release> {
+                    let reach = self.reach();
                     let data = validate_release(data)?;
                     let mut tx = self.pool.begin_with($begin_write).await?;
+                    // Out of reach first: a conflict would reveal another supplier's release.
+                    let offering = offering_by_id(&mut tx, data.offering.0, reach)
+                        .await?
+                        .ok_or_else(|| Fail::not_found("offering", "offering", data.offering))?;
                     if release_by_version(&mut tx, data.offering.0, &data.version).await?.is_some() {
-                        let name = name_of(&mut tx, "offerings", data.offering.0).await?;
                         return Err(StoreError::Conflict(format!(
-                            "offering {name:?} has a release {:?} already",
-                            data.version
+                            "offering {:?} has a release {:?} already",
+                            offering.data.name, data.version
                         )));
                     }
-                    let (release, _) = save_release(&mut tx, data).await?;
+                    let (release, outcome, _) = save_release(&mut tx, data, reach).await?;
+                    audit_save(&mut tx, &self.caller, "release", release.id, outcome, None, &release).await?;
                     tx.commit().await?;
                     Ok(release)
                 }
 
                 async fn delete_release(&self, id: ReleaseId) -> Result<()> {
-                    delete_by_id(&self.pool, "releases", "release", id.0).await
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let before = require_release(&mut tx, id, self.reach()).await?;
+                    delete_row(&mut tx, "releases", id.0).await?;
+                    append_audit(&mut tx, &self.caller, change("delete", "release", id, Some(&before), None)).await?;
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 async fn list_releases(&self, offering: OfferingId) -> Result<Vec<Release>> {
                     let mut c = self.pool.acquire().await?;
-                    if !exists(&mut c, "offerings", offering.0).await? {
-                        return Err(StoreError::NotFound { entity: "offering", reference: offering.to_string() });
-                    }
+                    require_offering(&mut c, offering, self.reach()).await?;
                     let rows: Vec<ReleaseRec> = sqlx::query_as(concat!(
                         "SELECT ",
                         $crate::shared::release_cols!(),
@@ -1849,45 +2450,54 @@ macro_rules! store_impl {
                 }
 
                 async fn create_service(&self, data: ServiceData) -> Result<Service> {
+                    unscoped(&self.caller, "manage internal services")?;
                     let data = validate_service(data)?;
                     let mut tx = self.pool.begin_with($begin_write).await?;
-                    let (service, _) = save_service(&mut tx, None, data, true).await?;
+                    let (service, outcome) = save_service(&mut tx, None, data, true).await?;
+                    audit_save(&mut tx, &self.caller, "service", service.id, outcome, None, &service).await?;
                     tx.commit().await?;
                     Ok(service)
                 }
 
                 async fn update_service(&self, id: ServiceId, data: ServiceData) -> Result<Service> {
+                    unscoped(&self.caller, "manage internal services")?;
                     let data = validate_service(data)?;
                     let mut tx = self.pool.begin_with($begin_write).await?;
-                    let existing = service_by_id(&mut tx, id.0)
-                        .await?
-                        .ok_or_else(|| StoreError::NotFound { entity: "service", reference: id.to_string() })?;
+                    let existing = require_service(&mut tx, id).await?;
                     let (service, outcome) = save_service(&mut tx, Some(&existing), data, true).await?;
                     if outcome != Outcome::Unchanged {
+                        audit_save(&mut tx, &self.caller, "service", id, outcome, Some(&existing), &service).await?;
                         tx.commit().await?;
                     }
                     Ok(service)
                 }
 
                 async fn delete_service(&self, id: ServiceId) -> Result<()> {
-                    delete_by_id(&self.pool, "services", "service", id.0).await
+                    unscoped(&self.caller, "manage internal services")?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let before = require_service(&mut tx, id).await?;
+                    delete_row(&mut tx, "services", id.0).await?;
+                    append_audit(&mut tx, &self.caller, change("delete", "service", id, Some(&before), None)).await?;
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 async fn get_service(&self, id: ServiceId) -> Result<Service> {
+                    unscoped(&self.caller, "see internal services")?;
                     let mut c = self.pool.acquire().await?;
-                    service_by_id(&mut c, id.0)
-                        .await?
-                        .ok_or_else(|| StoreError::NotFound { entity: "service", reference: id.to_string() })
+                    Ok(require_service(&mut c, id).await?)
                 }
 
                 async fn find_service(&self, reference: &str) -> Result<Service> {
+                    unscoped(&self.caller, "see internal services")?;
                     let mut c = self.pool.acquire().await?;
                     let not_found = || StoreError::NotFound { entity: "service", reference: reference.to_owned() };
-                    let id = named_ref(&mut c, "services", reference).await?.ok_or_else(not_found)?;
+                    let id = service_ref(&mut c, reference).await?.ok_or_else(not_found)?;
                     service_by_id(&mut c, id).await?.ok_or_else(not_found)
                 }
 
                 async fn list_services(&self, filter: &ServiceFilter, page: Page) -> Result<Paged<Service>> {
+                    unscoped(&self.caller, "see internal services")?;
                     let w = Where::services(filter);
                     let mut c = self.pool.acquire().await?;
                     let (rows, total): (Vec<ServiceRec>, u64) =
@@ -1898,18 +2508,29 @@ macro_rules! store_impl {
                 }
 
                 async fn import(&self, batch: RegistryBatch, mode: ImportMode) -> Result<ImportReport> {
+                    unscoped(&self.caller, "import")?;
                     let mut report = ImportReport { problems: batch.duplicate_keys(), ..ImportReport::default() };
                     let mut tx = self.pool.begin_with($begin_write).await?;
-                    import_rows(&mut tx, batch, &mut report).await?;
+                    import_rows(&mut tx, &self.caller, batch, &mut report).await?;
                     let keep = match mode {
                         ImportMode::SkipBad => true,
                         ImportMode::AllOrNothing => report.problems.is_empty(),
                         ImportMode::DryRun => false,
                     };
                     if !keep {
+                        // The entries of the rows go with them.
                         tx.rollback().await?;
                         report.written = false;
                     } else {
+                        if report.n_changed() > 0 {
+                            // Each row has its own entry; this one says they came in one import.
+                            let summary = serde_json::json!({
+                                "counts": report.counts,
+                                "problems": report.problems.len(),
+                            });
+                            let event = AuditEvent::new::<(), _>("import", "registry", None, None, Some(&summary));
+                            append_audit(&mut tx, &self.caller, event).await?;
+                        }
                         tx.commit().await?;
                         report.written = true;
                     }
@@ -1917,6 +2538,7 @@ macro_rules! store_impl {
                 }
 
                 async fn export(&self) -> Result<RegistryBatch> {
+                    unscoped(&self.caller, "export the registry")?;
                     let mut tx = self.pool.begin_with($begin_read).await?;
                     let batch = export_all(&mut tx).await?;
                     tx.rollback().await?;
@@ -1930,10 +2552,541 @@ macro_rules! store_impl {
                 }
 
                 async fn graph_input(&self) -> Result<GraphInput> {
+                    unscoped(&self.caller, "see the supply-chain graph")?;
                     let mut tx = self.pool.begin_with($begin_read).await?;
                     let input = graph_all(&mut tx).await?;
                     tx.rollback().await?;
                     Ok(input)
+                }
+
+                // ---- accounts ---------------------------------------------------------------
+
+                async fn create_user(&self, user: NewUser) -> Result<User> {
+                    unscoped(&self.caller, "manage accounts")?;
+                    let user = user.validated()?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let key = fold(&user.username);
+                    let taken: Option<String> = sqlx::query_scalar("SELECT username FROM users WHERE username_key = $1")
+                        .bind(&key)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let Some(name) = taken {
+                        return Err(StoreError::Conflict(format!("the username {name:?} is taken")));
+                    }
+                    if let Some(s) = user.supplier {
+                        if !supplier_visible(&mut tx, s.0, None).await? {
+                            return Err(Fail::not_found("supplier", "supplier", s).into());
+                        }
+                    }
+                    let now = now();
+                    let created = User {
+                        id: UserId(new_id()),
+                        username: user.username,
+                        display_name: user.display_name,
+                        email: user.email,
+                        role: user.role,
+                        supplier: user.supplier,
+                        disabled: false,
+                        failed_logins: 0,
+                        locked_until: None,
+                        must_change_password: user.must_change_password,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    sqlx::query(concat!(
+                        "INSERT INTO users (",
+                        $crate::shared::user_cols!(),
+                        ", username_key, password_hash) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+                    ))
+                    .bind(created.id.0)
+                    .bind(&created.username)
+                    .bind(&created.display_name)
+                    .bind(&created.email)
+                    .bind(created.role.as_str())
+                    .bind(created.supplier.map(|s| s.0))
+                    .bind(created.disabled)
+                    .bind(0_i32)
+                    .bind(created.locked_until)
+                    .bind(created.must_change_password)
+                    .bind(created.created_at)
+                    .bind(created.updated_at)
+                    .bind(&key)
+                    .bind(&user.password_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                    let event = change("create", "user", created.id, None, Some(&created));
+                    append_audit(&mut tx, &self.caller, event).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn get_user(&self, id: UserId) -> Result<User> {
+                    own_account(&self.caller, Some(id), "see other accounts")?;
+                    let mut c = self.pool.acquire().await?;
+                    Ok(require_user(&mut c, id).await?)
+                }
+
+                async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+                    let row: Option<CredentialsRec> = sqlx::query_as(concat!(
+                        "SELECT ",
+                        $crate::shared::user_cols!(),
+                        ", password_hash FROM users WHERE username_key = $1"
+                    ))
+                    .bind(fold(username))
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    let found = match row {
+                        Some(r) => Some(Credentials { user: User::try_from(r.user)?, password_hash: r.password_hash }),
+                        None => None,
+                    };
+                    // Only after the look-up is it known whose name it is; an unknown name is
+                    // refused like another person's, so a scoped caller learns nothing of either.
+                    own_account(&self.caller, found.as_ref().map(|c| c.user.id), "see other accounts")?;
+                    Ok(found)
+                }
+
+                async fn list_users(&self) -> Result<Vec<User>> {
+                    unscoped(&self.caller, "manage accounts")?;
+                    let rows: Vec<UserRec> = sqlx::query_as(concat!(
+                        "SELECT ",
+                        $crate::shared::user_cols!(),
+                        " FROM users ORDER BY username_key"
+                    ))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.into_iter().map(User::try_from).collect()
+                }
+
+                async fn update_user(&self, id: UserId, requested: UserChange) -> Result<User> {
+                    unscoped(&self.caller, "manage accounts")?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let before = require_user(&mut tx, id).await?;
+                    let mut after = before.clone();
+                    if let Some(name) = requested.display_name {
+                        after.display_name = check_display_name(&name, &after.username)?;
+                    }
+                    if let Some(email) = requested.email {
+                        after.email = match email.as_deref().map(str::trim) {
+                            None | Some("") => None,
+                            Some(e) => Some(check_email("email", e)?),
+                        };
+                    }
+                    if let Some(role) = requested.role {
+                        after.role = role;
+                        // Leaving the supplier role leaves the supplier unless told otherwise.
+                        if role != Role::Supplier && requested.supplier.is_none() {
+                            after.supplier = None;
+                        }
+                    }
+                    if let Some(supplier) = requested.supplier {
+                        after.supplier = supplier;
+                    }
+                    check_role_supplier(after.role, after.supplier)?;
+                    if let Some(s) = after.supplier.filter(|s| before.supplier != Some(*s)) {
+                        if !supplier_visible(&mut tx, s.0, None).await? {
+                            return Err(Fail::not_found("supplier", "supplier", s).into());
+                        }
+                    }
+                    if let Some(disabled) = requested.disabled {
+                        after.disabled = disabled;
+                    }
+                    if after == before {
+                        return Ok(before);
+                    }
+                    let enabled_admin = |u: &User| u.role == Role::Admin && !u.disabled;
+                    if enabled_admin(&before) && !enabled_admin(&after) {
+                        // The enabled admins stay locked until the end of the transaction, so two
+                        // admins demoting each other at once cannot both succeed (SQLite's write
+                        // transactions exclude each other anyway).
+                        let admins: Vec<Uuid> = sqlx::query_scalar(concat!(
+                            "SELECT id FROM users WHERE role = $1 AND disabled = $2 ORDER BY id",
+                            $lock_head
+                        ))
+                        .bind(Role::Admin.as_str())
+                        .bind(false)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        if admins.iter().all(|a| *a == id.0) {
+                            return Err(StoreError::Conflict(format!(
+                                "{:?} is the last enabled admin; make another account an admin first",
+                                before.username
+                            )));
+                        }
+                    }
+                    after.updated_at = now();
+                    sqlx::query(
+                        "UPDATE users SET display_name = $2, email = $3, role = $4, supplier_id = $5, disabled = $6, \
+                         updated_at = $7 WHERE id = $1",
+                    )
+                    .bind(id.0)
+                    .bind(&after.display_name)
+                    .bind(&after.email)
+                    .bind(after.role.as_str())
+                    .bind(after.supplier.map(|s| s.0))
+                    .bind(after.disabled)
+                    .bind(after.updated_at)
+                    .execute(&mut *tx)
+                    .await?;
+                    if after.disabled {
+                        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+                    }
+                    let event = change("update", "user", id, Some(&before), Some(&after));
+                    append_audit(&mut tx, &self.caller, event).await?;
+                    tx.commit().await?;
+                    Ok(after)
+                }
+
+                async fn set_password(
+                    &self,
+                    id: UserId,
+                    password_hash: &str,
+                    must_change_password: bool,
+                    keep_session: Option<&str>,
+                ) -> Result<()> {
+                    own_account(&self.caller, Some(id), "manage other accounts")?;
+                    if !password_hash.starts_with("$argon2id$") {
+                        return Err(InvalidValue::new("password_hash", "not an Argon2id PHC string").into());
+                    }
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let mut user = require_user(&mut tx, id).await?;
+                    user.failed_logins = 0;
+                    user.locked_until = None;
+                    user.must_change_password = must_change_password;
+                    user.updated_at = now();
+                    sqlx::query(
+                        "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL, \
+                         must_change_password = $3, updated_at = $4 WHERE id = $1",
+                    )
+                    .bind(id.0)
+                    .bind(password_hash)
+                    .bind(must_change_password)
+                    .bind(user.updated_at)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR id_hash <> $2)")
+                        .bind(id.0)
+                        .bind(keep_session)
+                        .execute(&mut *tx)
+                        .await?;
+                    append_audit(&mut tx, &self.caller, account_event("set-password", id, Some(&user))).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn record_login_failure(&self, id: UserId) -> Result<User> {
+                    unscoped(&self.caller, "manage accounts")?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let mut user = require_user(&mut tx, id).await?;
+                    user.failed_logins = user.failed_logins.saturating_add(1);
+                    let locks = user.failed_logins >= LOCKOUT_THRESHOLD;
+                    if locks {
+                        user.locked_until = Some(now() + LOCKOUT_DURATION);
+                    }
+                    sqlx::query("UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1")
+                        .bind(id.0)
+                        .bind(i32::try_from(user.failed_logins).unwrap_or(i32::MAX))
+                        .bind(user.locked_until)
+                        .execute(&mut *tx)
+                        .await?;
+                    append_audit(&mut tx, &self.caller, account_event("login-failed", id, Some(&user))).await?;
+                    if locks {
+                        append_audit(&mut tx, &self.caller, account_event("lockout", id, Some(&user))).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(user)
+                }
+
+                async fn count_admins(&self) -> Result<u64> {
+                    unscoped(&self.caller, "manage accounts")?;
+                    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1 AND disabled = $2")
+                        .bind(Role::Admin.as_str())
+                        .bind(false)
+                        .fetch_one(&self.pool)
+                        .await?;
+                    Ok(count(n))
+                }
+
+                // ---- sessions ---------------------------------------------------------------
+
+                async fn create_session(&self, session: Session) -> Result<()> {
+                    unscoped(&self.caller, "manage sessions")?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let user = require_user(&mut tx, session.user).await?;
+                    purge_expired_sessions(&mut tx, user.id, now()).await?;
+                    sqlx::query(concat!(
+                        "INSERT INTO sessions (",
+                        $crate::shared::session_cols!(),
+                        ") VALUES ($1, $2, $3, $4, $5, $6)"
+                    ))
+                    .bind(&session.id_hash)
+                    .bind(session.user.0)
+                    .bind(&session.csrf_token)
+                    .bind(session.created_at)
+                    .bind(session.last_seen_at)
+                    .bind(session.expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+                        .bind(user.id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    // Neither the session's hash nor its CSRF token goes into the log.
+                    append_audit(&mut tx, &self.caller, account_event("login", user.id, None)).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn session(&self, id_hash: &str, idle: time::Duration) -> Result<Option<(Session, User)>> {
+                    unscoped(&self.caller, "manage sessions")?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let row: Option<SessionRec> = sqlx::query_as(concat!(
+                        "SELECT ",
+                        $crate::shared::session_cols!(),
+                        " FROM sessions WHERE id_hash = $1"
+                    ))
+                    .bind(id_hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(mut session) = row.map(Session::from) else { return Ok(None) };
+                    let now = now();
+                    if now >= session.expires_at || now - session.last_seen_at > idle {
+                        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&mut *tx).await?;
+                        tx.commit().await?;
+                        return Ok(None);
+                    }
+                    let Some(user) = user_by_id(&mut tx, session.user.0).await?.filter(|u| !u.disabled) else {
+                        return Ok(None);
+                    };
+                    sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
+                        .bind(id_hash)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    session.last_seen_at = now;
+                    Ok(Some((session, user)))
+                }
+
+                async fn delete_session(&self, id_hash: &str) -> Result<()> {
+                    unscoped(&self.caller, "manage sessions")?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let user: Option<Uuid> = sqlx::query_scalar("SELECT user_id FROM sessions WHERE id_hash = $1")
+                        .bind(id_hash)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    // Logging out of a session that has ended already is no error.
+                    let Some(user) = user else { return Ok(()) };
+                    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&mut *tx).await?;
+                    append_audit(&mut tx, &self.caller, account_event("logout", UserId(user), None)).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                // ---- API tokens -------------------------------------------------------------
+
+                async fn create_token(&self, token: NewToken) -> Result<ApiToken> {
+                    // A scoped caller's own token reaches no further than the caller.
+                    let within_scope = self.caller.supplier_scope().is_none_or(|own| {
+                        is_own(&self.caller, token.user) && (token.role, token.supplier) == (Role::Supplier, Some(own))
+                    });
+                    if !within_scope {
+                        return Err(StoreError::Forbidden(
+                            "a supplier account can create only its own tokens, confined to its supplier".to_owned(),
+                        ));
+                    }
+                    let name = check_name("name", &token.name)?;
+                    check_role_supplier(token.role, token.supplier)?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    if let Some(user) = token.user {
+                        let user = require_user(&mut tx, user).await.map_err(|f| match f.error {
+                            StoreError::NotFound { .. } => Fail::not_found("user", "user", user),
+                            error => Fail { column: f.column, error },
+                        })?;
+                        // A supplier's person can never hold a token that reaches further.
+                        let within = (token.role, token.supplier) == (Role::Supplier, user.supplier);
+                        if user.role == Role::Supplier && !within {
+                            return Err(InvalidValue::new(
+                                "supplier",
+                                "a supplier account's token must have the supplier role and its supplier",
+                            )
+                            .into());
+                        }
+                    }
+                    if let Some(s) = token.supplier {
+                        if !supplier_visible(&mut tx, s.0, None).await? {
+                            return Err(Fail::not_found("supplier", "supplier", s).into());
+                        }
+                    }
+                    let created = ApiToken {
+                        id: TokenId(new_id()),
+                        name,
+                        user: token.user,
+                        role: token.role,
+                        supplier: token.supplier,
+                        prefix: token.prefix,
+                        created_by: self.caller.actor.clone(),
+                        created_at: now(),
+                        expires_at: token.expires_at.map(to_micros),
+                        revoked_at: None,
+                        last_used_at: None,
+                    };
+                    sqlx::query(concat!(
+                        "INSERT INTO api_tokens (",
+                        $crate::shared::token_cols!(),
+                        ", token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                    ))
+                    .bind(created.id.0)
+                    .bind(&created.name)
+                    .bind(created.user.map(|u| u.0))
+                    .bind(created.role.as_str())
+                    .bind(created.supplier.map(|s| s.0))
+                    .bind(&created.prefix)
+                    .bind(&created.created_by)
+                    .bind(created.created_at)
+                    .bind(created.expires_at)
+                    .bind(created.revoked_at)
+                    .bind(created.last_used_at)
+                    .bind(&token.token_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                    let event = change("create", "token", created.id, None, Some(&created));
+                    append_audit(&mut tx, &self.caller, event).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn list_tokens(&self, user: Option<UserId>) -> Result<Vec<ApiToken>> {
+                    own_account(&self.caller, user, "see other accounts' API tokens")?;
+                    let rows: Vec<TokenRec> = sqlx::query_as(concat!(
+                        "SELECT ",
+                        $crate::shared::token_cols!(),
+                        " FROM api_tokens WHERE $1 IS NULL OR user_id = $1 ORDER BY created_at, id"
+                    ))
+                    .bind(user.map(|u| u.0))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.into_iter().map(ApiToken::try_from).collect()
+                }
+
+                async fn revoke_token(&self, id: TokenId) -> Result<ApiToken> {
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    let found = token_by_id(&mut tx, id).await;
+                    // An unknown token is refused like another person's: a scoped caller learns
+                    // nothing of either.
+                    let owner = found.as_ref().ok().and_then(|t| t.user);
+                    own_account(&self.caller, owner, "revoke other accounts' API tokens")?;
+                    let before = found?;
+                    if before.revoked_at.is_some() {
+                        return Ok(before);
+                    }
+                    let after = ApiToken { revoked_at: Some(now()), ..before.clone() };
+                    sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1")
+                        .bind(id.0)
+                        .bind(after.revoked_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    let event = change("revoke", "token", id, Some(&before), Some(&after));
+                    append_audit(&mut tx, &self.caller, event).await?;
+                    tx.commit().await?;
+                    Ok(after)
+                }
+
+                async fn token(&self, token_hash: &str) -> Result<Option<(ApiToken, Option<User>)>> {
+                    unscoped(&self.caller, "manage API tokens")?;
+                    let mut c = self.pool.acquire().await?;
+                    let row: Option<TokenRec> = sqlx::query_as(concat!(
+                        "SELECT ",
+                        $crate::shared::token_cols!(),
+                        " FROM api_tokens WHERE token_hash = $1"
+                    ))
+                    .bind(token_hash)
+                    .fetch_optional(&mut *c)
+                    .await?;
+                    let Some(mut token) = row.map(ApiToken::try_from).transpose()? else { return Ok(None) };
+                    let now = now();
+                    if !token.is_usable(now) {
+                        return Ok(None);
+                    }
+                    let user = match token.user {
+                        None => None,
+                        Some(id) => match user_by_id(&mut c, id.0).await? {
+                            Some(user) if !user.disabled => Some(user),
+                            _ => return Ok(None),
+                        },
+                    };
+                    // At most one write a minute per token, however busy it is.
+                    if token.last_used_at.is_none_or(|last| now - last >= time::Duration::MINUTE) {
+                        sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
+                            .bind(token.id.0)
+                            .bind(now)
+                            .execute(&mut *c)
+                            .await?;
+                        token.last_used_at = Some(now);
+                    }
+                    Ok(Some((token, user)))
+                }
+
+                // ---- audit log --------------------------------------------------------------
+
+                async fn record_event(&self, event: AuditEvent) -> Result<()> {
+                    unscoped(&self.caller, "write the audit log")?;
+                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    append_audit(&mut tx, &self.caller, event).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn list_audit(&self, filter: &AuditFilter, page: Page) -> Result<Paged<AuditEntry>> {
+                    unscoped(&self.caller, "read the audit log")?;
+                    let w = Where::audit(filter);
+                    let (limit, offset) = limit_offset(page);
+                    let mut c = self.pool.acquire().await?;
+                    let count_sql = format!("SELECT COUNT(*) FROM audit_log{}", w.sql);
+                    let total: (i64,) =
+                        bind_as(sqlx::query_as(AssertSqlSafe(count_sql)), &w.args).fetch_one(&mut *c).await?;
+                    let sql = format!(
+                        "SELECT {} FROM audit_log{} ORDER BY seq DESC LIMIT {} OFFSET {}",
+                        $crate::shared::audit_cols!(),
+                        w.sql,
+                        w.next_placeholder(1),
+                        w.next_placeholder(2)
+                    );
+                    let rows: Vec<AuditRec> = bind_as(sqlx::query_as(AssertSqlSafe(sql)), &w.args)
+                        .bind(limit)
+                        .bind(offset)
+                        .fetch_all(&mut *c)
+                        .await?;
+                    Ok(Paged { items: rows.into_iter().map(AuditEntry::from).collect(), total: count(total.0) })
+                }
+
+                async fn audit_entries(&self, after_seq: i64, limit: u64) -> Result<Vec<AuditEntry>> {
+                    unscoped(&self.caller, "read the audit log")?;
+                    let mut c = self.pool.acquire().await?;
+                    Ok(audit_page(&mut c, after_seq, limit).await?)
+                }
+
+                async fn verify_audit(&self) -> Result<Verdict> {
+                    unscoped(&self.caller, "read the audit log")?;
+                    // One snapshot: entries appended meanwhile are neither half-seen nor
+                    // mistaken for a head that moved past the chain.
+                    let mut tx = self.pool.begin_with($begin_read).await?;
+                    let (head_seq, head_hash): (i64, String) =
+                        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
+                    let mut verifier = ChainVerifier::default();
+                    let mut after_seq = 0;
+                    'pages: loop {
+                        let entries = audit_page(&mut tx, after_seq, Page::MAX_LIMIT).await?;
+                        let Some(last) = entries.last() else { break };
+                        after_seq = last.seq;
+                        for entry in &entries {
+                            if !verifier.push(entry) {
+                                break 'pages;
+                            }
+                        }
+                    }
+                    tx.rollback().await?;
+                    Ok(verifier.finish(Some((head_seq, head_hash.as_str()))))
                 }
             }
         }

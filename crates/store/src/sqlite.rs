@@ -5,12 +5,16 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+use chainward_core::access::Caller;
+
 use crate::{Result, StoreError};
 
 /// A store in a SQLite database.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Who the queries run for (see [`crate::Store`]).
+    caller: Caller,
 }
 
 /// Where the database is.
@@ -58,7 +62,7 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| unavailable(format!("cannot bring the schema up to date: {e}")))?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore { pool, caller: Caller::system("system") })
     }
 }
 
@@ -68,5 +72,6 @@ crate::shared::store_impl!(
     sqlx::SqliteConnection,
     crate::Backend::Sqlite,
     "BEGIN IMMEDIATE",
-    "BEGIN"
+    "BEGIN",
+    ""
 );

@@ -10,14 +10,19 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use chainward_core::access::*;
+use chainward_core::audit::{AuditEntry, AuditEvent, ChainBreak, GENESIS};
 use chainward_core::batch::{
     ImportMode, ImportReport, Line, OfferingRow, RegistryBatch, ReleaseRow, ServiceRow, SubcontractRow, Table,
     TableCounts, UseRow,
 };
 use chainward_core::graph::ChainGraph;
 use chainward_core::model::*;
-use chainward_store::{Backend, OfferingFilter, Page, ServiceFilter, Store, StoreError, SupplierFilter, open};
+use chainward_store::{
+    AuditFilter, Backend, OfferingFilter, Page, ServiceFilter, Store, StoreError, SupplierFilter, open,
+};
 use sqlx::{AssertSqlSafe, Connection};
+use time::OffsetDateTime;
 use time::macros::date;
 use uuid::Uuid;
 
@@ -52,6 +57,11 @@ impl Db {
 
     /// A new, empty store.
     async fn store(&self) -> Arc<dyn Store> {
+        self.store_and_url().await.0
+    }
+
+    /// A new, empty store and its URL, for tests that reach around the store.
+    async fn store_and_url(&self) -> (Arc<dyn Store>, String) {
         let mut made = self.0.made.lock().unwrap().len();
         let url = match (&self.0.admin, self.0.backend) {
             (Some(admin), Backend::Postgres) => {
@@ -71,7 +81,7 @@ impl Db {
         };
         let store = open(&url).await.unwrap();
         assert_eq!(store.backend(), self.0.backend);
-        store
+        (store, url)
     }
 
     async fn cleanup(&self) {
@@ -163,6 +173,33 @@ stories!(
     regression_postgres_revision_moves_once_per_transaction,
     failed_multi_row_write_leaves_nothing,
     demo_organisation_imports,
+    supplier_scope_hides_other_suppliers,
+    supplier_scope_forbids_what_lies_outside_a_supplier,
+    supplier_scope_changes_only_the_profile,
+    everyone_looks_after_their_own_account,
+    every_change_leaves_an_audit_entry,
+    imports_audit_each_written_row,
+    failed_and_dry_run_imports_leave_no_audit_entries,
+    verify_audit_detects_an_edited_entry,
+    verify_audit_detects_a_rehashed_entry,
+    verify_audit_detects_a_deleted_entry,
+    verify_audit_detects_a_removed_tail,
+    verify_audit_reads_the_log_in_pages,
+    concurrent_writers_keep_one_chain,
+    list_audit_filters_newest_first,
+    account_changes_do_not_move_the_registry_revision,
+    usernames_are_unique_regardless_of_case,
+    supplier_accounts_need_an_existing_supplier,
+    five_failed_logins_lock_the_account,
+    set_password_clears_the_lock_and_ends_other_sessions,
+    disabling_an_account_ends_its_sessions_and_tokens,
+    count_admins_counts_enabled_admins,
+    sessions_expire_when_idle_and_absolutely,
+    tokens_are_refused_when_revoked_or_expired,
+    token_last_used_at_moves_at_most_once_a_minute,
+    supplier_account_tokens_stay_within_the_supplier,
+    the_last_enabled_admin_stays,
+    regression_two_admins_disabling_each_other_leave_one,
 );
 
 // ---- helpers ------------------------------------------------------------------------------
@@ -592,6 +629,10 @@ async fn unknown_ids_are_not_found(db: Db) {
     assert!(not_found(store.update_service(ServiceId(id), service("X", vec![])).await));
     assert!(not_found(store.delete_service(ServiceId(id)).await));
     assert!(not_found(store.find_service("X").await));
+    // A list filtered by a supplier that does not exist is not an empty list.
+    let ghost = OfferingFilter { supplier: Some(SupplierId(id)), ..OfferingFilter::default() };
+    hidden(store.list_offerings(&ghost, Page::default()).await, "supplier", &id.to_string());
+    hidden(store.list_subcontracts(Some(SupplierId(id))).await, "supplier", &id.to_string());
     let s = store.create_supplier(named("S")).await.unwrap();
     assert!(matches!(
         store.create_service(service("X", vec![uses(OfferingId(id), &[])])).await,
@@ -988,6 +1029,960 @@ async fn demo_organisation_imports(db: Db) {
     let again = store.import(demo, ImportMode::AllOrNothing).await.unwrap();
     assert_eq!(again.n_changed(), 0);
     let _ = db.backend();
+}
+
+// ---- access: supplier scope -----------------------------------------------------------------
+
+fn forbidden<T: std::fmt::Debug>(r: Result<T, StoreError>) -> bool {
+    matches!(r, Err(StoreError::Forbidden(_)))
+}
+
+/// Asserts `NotFound` for `entity` with exactly the reference asked for: the answer an id
+/// that never existed gets.
+#[track_caller]
+fn hidden<T: std::fmt::Debug>(r: Result<T, StoreError>, entity: &str, reference: &str) {
+    match r {
+        Err(StoreError::NotFound { entity: e, reference: got }) if e == entity && got == reference => {}
+        other => panic!("expected {entity} {reference:?} not found, got {other:?}"),
+    }
+}
+
+/// The store as a person of `supplier`.
+fn as_supplier(store: &Arc<dyn Store>, supplier: SupplierId) -> Arc<dyn Store> {
+    store.with_caller(Caller {
+        actor: "user:portal".into(),
+        user: None,
+        role: Role::Supplier,
+        scope: Scope::Supplier(supplier),
+    })
+}
+
+/// Two suppliers, each with an offering and a release:
+///
+/// ```text
+///   Acme Cloud ── Acme Edge ── 1.0        (the scoped caller's own)
+///   Rival Systems ── Rival DB ── 2.0      (someone else's)
+/// ```
+struct TwoSuppliers {
+    acme: Supplier,
+    rival: Supplier,
+    edge: Offering,
+    rival_db: Offering,
+    rival_release: Release,
+}
+
+async fn two_suppliers(store: &Arc<dyn Store>) -> TwoSuppliers {
+    let acme = store.create_supplier(acme()).await.unwrap();
+    let mut rival = named("Rival Systems");
+    rival.legal_ids.lei = Some(LEI.into());
+    let rival = store.create_supplier(rival).await.unwrap();
+    let edge = store.create_offering(offering(acme.id, "Acme Edge")).await.unwrap();
+    let rival_db = store.create_offering(offering(rival.id, "Rival DB")).await.unwrap();
+    store.create_release(ReleaseData { offering: edge.id, version: "1.0".into(), released_on: None }).await.unwrap();
+    let rival_release = store
+        .create_release(ReleaseData { offering: rival_db.id, version: "2.0".into(), released_on: None })
+        .await
+        .unwrap();
+    TwoSuppliers { acme, rival, edge, rival_db, rival_release }
+}
+
+async fn supplier_scope_hides_other_suppliers(db: Db) {
+    let store = db.store().await;
+    let t = two_suppliers(&store).await;
+    let portal = as_supplier(&store, t.acme.id);
+    assert_eq!(portal.caller().scope, Scope::Supplier(t.acme.id));
+    let rival_id = t.rival.id.to_string();
+    let ghost = SupplierId(Uuid::now_v7());
+
+    // Lists and their totals hold the own supplier only.
+    let all = portal.list_suppliers(&SupplierFilter::default(), Page::default()).await.unwrap();
+    assert_eq!((all.items, all.total), (vec![t.acme.clone()], 1));
+    let rivals = SupplierFilter { q: Some("rival".into()), ..SupplierFilter::default() };
+    assert_eq!(portal.list_suppliers(&rivals, Page::default()).await.unwrap().total, 0);
+
+    // Another supplier answers exactly like one that does not exist.
+    assert_eq!(portal.get_supplier(t.acme.id).await.unwrap(), t.acme);
+    hidden(portal.get_supplier(t.rival.id).await, "supplier", &rival_id);
+    hidden(portal.get_supplier(ghost).await, "supplier", &ghost.to_string());
+    let rival_error = portal.get_supplier(t.rival.id).await.unwrap_err().to_string();
+    let ghost_error = portal.get_supplier(ghost).await.unwrap_err().to_string();
+    assert_eq!(rival_error.replace(&rival_id, "ID"), ghost_error.replace(&ghost.to_string(), "ID"));
+    for reference in [rival_id.as_str(), "Rival Systems", "rival systems", LEI] {
+        hidden(portal.find_supplier(reference).await, "supplier", reference);
+    }
+    assert_eq!(portal.find_supplier("acme cloud").await.unwrap().id, t.acme.id);
+    hidden(portal.update_supplier(t.rival.id, named("Rival Systems")).await, "supplier", &rival_id);
+
+    // Offerings: the own ones only, whatever the filter says.
+    let listed = portal.list_offerings(&OfferingFilter::default(), Page::default()).await.unwrap();
+    assert_eq!((listed.items, listed.total), (vec![t.edge.clone()], 1));
+    let theirs = OfferingFilter { supplier: Some(t.rival.id), ..OfferingFilter::default() };
+    hidden(portal.list_offerings(&theirs, Page::default()).await, "supplier", &rival_id);
+    let nobody = OfferingFilter { supplier: Some(ghost), ..OfferingFilter::default() };
+    hidden(portal.list_offerings(&nobody, Page::default()).await, "supplier", &ghost.to_string());
+    let own = OfferingFilter { supplier: Some(t.acme.id), ..OfferingFilter::default() };
+    assert_eq!(portal.list_offerings(&own, Page::default()).await.unwrap().items, vec![t.edge.clone()]);
+    let rival_db = t.rival_db.id.to_string();
+    hidden(portal.get_offering(t.rival_db.id).await, "offering", &rival_db);
+    hidden(portal.find_offering("Rival DB").await, "offering", "Rival DB");
+    hidden(portal.find_offering(&rival_db).await, "offering", &rival_db);
+    hidden(portal.update_offering(t.rival_db.id, offering(t.acme.id, "Mine Now")).await, "offering", &rival_db);
+    hidden(portal.delete_offering(t.rival_db.id).await, "offering", &rival_db);
+    hidden(portal.list_releases(t.rival_db.id).await, "offering", &rival_db);
+    let release = ReleaseData { offering: t.rival_db.id, version: "2.0".into(), released_on: None };
+    hidden(portal.create_release(release).await, "offering", &rival_db);
+    hidden(portal.delete_release(t.rival_release.id).await, "release", &t.rival_release.id.to_string());
+
+    // Referring to another supplier is referring to nobody.
+    hidden(portal.create_offering(offering(t.rival.id, "Sneaky")).await, "supplier", &rival_id);
+    hidden(portal.update_offering(t.edge.id, offering(t.rival.id, "Acme Edge")).await, "supplier", &rival_id);
+
+    // The own offerings and releases are the portal's to manage.
+    let own = portal.create_offering(offering(t.acme.id, "Acme Mail")).await.unwrap();
+    let renamed = portal.update_offering(own.id, offering(t.acme.id, "Acme Mail 2")).await.unwrap();
+    assert_eq!(renamed.data.name, "Acme Mail 2");
+    let r = portal.create_release(ReleaseData { offering: own.id, version: "3".into(), released_on: None }).await;
+    portal.delete_release(r.unwrap().id).await.unwrap();
+    portal.delete_offering(own.id).await.unwrap();
+    assert_eq!(portal.list_releases(t.edge.id).await.unwrap().len(), 1);
+
+    // Nothing of the rival changed.
+    assert_eq!(store.get_supplier(t.rival.id).await.unwrap(), t.rival);
+    assert_eq!(store.get_offering(t.rival_db.id).await.unwrap(), t.rival_db);
+    assert_eq!(store.list_releases(t.rival_db.id).await.unwrap(), [t.rival_release]);
+}
+
+async fn supplier_scope_forbids_what_lies_outside_a_supplier(db: Db) {
+    let store = db.store().await;
+    let t = two_suppliers(&store).await;
+    let svc = store.create_service(service("Shop", vec![uses(t.edge.id, &[])])).await.unwrap();
+    let link = store
+        .create_subcontract(SubcontractData {
+            supplier: t.acme.id,
+            subcontractor: t.rival.id,
+            scope: "backups".into(),
+            since: None,
+            handles_our_data: false,
+        })
+        .await
+        .unwrap();
+    let portal = as_supplier(&store, t.acme.id);
+
+    assert!(forbidden(portal.create_supplier(named("New")).await));
+    assert!(forbidden(portal.delete_supplier(t.acme.id).await), "not even its own");
+    assert!(forbidden(portal.delete_supplier(t.rival.id).await));
+    assert!(forbidden(portal.list_subcontracts(None).await));
+    assert!(forbidden(portal.list_subcontracts(Some(t.acme.id)).await));
+    let data = SubcontractData { subcontractor: t.acme.id, supplier: t.rival.id, ..link.data.clone() };
+    assert!(forbidden(portal.create_subcontract(data).await));
+    assert!(forbidden(portal.delete_subcontract(link.id).await));
+    assert!(forbidden(portal.list_services(&ServiceFilter::default(), Page::default()).await));
+    assert!(forbidden(portal.get_service(svc.id).await));
+    assert!(forbidden(portal.find_service("Shop").await));
+    assert!(forbidden(portal.create_service(service("Mine", vec![])).await));
+    assert!(forbidden(portal.update_service(svc.id, service("Shop", vec![])).await));
+    assert!(forbidden(portal.delete_service(svc.id).await));
+    assert!(forbidden(portal.import(registry(), ImportMode::DryRun).await));
+    assert!(forbidden(portal.export().await));
+    assert!(forbidden(portal.graph_input().await));
+    assert!(forbidden(portal.create_user(new_user("eve", Role::Admin, None)).await));
+    assert!(forbidden(portal.list_users().await));
+    assert!(forbidden(portal.credentials("eve").await));
+    assert!(forbidden(portal.count_admins().await));
+    assert!(forbidden(portal.session("x", time::Duration::HOUR).await));
+    assert!(forbidden(portal.token("x").await));
+    assert!(forbidden(portal.list_tokens(None).await));
+    assert!(forbidden(portal.record_event(AuditEvent::new::<(), ()>("x", "y", None, None, None)).await));
+    assert!(forbidden(portal.list_audit(&AuditFilter::default(), Page::default()).await));
+    assert!(forbidden(portal.audit_entries(0, 10).await));
+    assert!(forbidden(portal.verify_audit().await));
+    // Nothing happened.
+    assert_eq!(store.get_service(svc.id).await.unwrap(), svc);
+    assert_eq!(store.list_subcontracts(None).await.unwrap(), [link]);
+}
+
+async fn supplier_scope_changes_only_the_profile(db: Db) {
+    let store = db.store().await;
+    let t = two_suppliers(&store).await;
+    let portal = as_supplier(&store, t.acme.id);
+    let mut proposed = named("Hacked Name");
+    proposed.tier = Tier::FOUR;
+    proposed.status = SupplierStatus::Exited;
+    proposed.data_access = DataAccess::None;
+    proposed.kind = SupplierKind::HardwareVendor;
+    proposed.owners = vec![];
+    proposed.description = Some("We host things".into());
+    proposed.website = Some("https://acme.example/new".into());
+    proposed.country = Some("fr".parse().unwrap());
+    proposed.legal_ids.vat = Some("FR 12 345678901".into());
+    proposed.security_contact.email = Some("security@acme.example".into());
+    let updated = portal.update_supplier(t.acme.id, proposed).await.unwrap();
+
+    let before = &t.acme.data;
+    let after = &updated.data;
+    assert_eq!(
+        (&after.name, after.kind, after.tier, after.status, after.data_access, &after.owners),
+        (&before.name, before.kind, before.tier, before.status, before.data_access, &before.owners),
+        "our own assessment stays"
+    );
+    assert_eq!(after.description.as_deref(), Some("We host things"));
+    assert_eq!(after.website.as_deref(), Some("https://acme.example/new"));
+    assert_eq!(after.country.map(|c| c.as_str().to_owned()).as_deref(), Some("FR"));
+    assert_eq!(after.legal_ids.vat.as_deref(), Some("FR12345678901"));
+    assert_eq!(after.legal_ids.lei, None, "the legal ids are the profile's, all of them");
+    assert_eq!(after.security_contact.email.as_deref(), Some("security@acme.example"));
+    assert_eq!(store.get_supplier(t.acme.id).await.unwrap(), updated);
+    let last = store.list_audit(&AuditFilter::default(), Page::default()).await.unwrap().items.remove(0);
+    assert_eq!((last.actor.as_str(), last.action.as_str()), ("user:portal", "update"));
+
+    // An identifier of another supplier conflicts without naming it.
+    let mut taken = updated.data.clone();
+    taken.legal_ids.lei = Some(LEI.into());
+    let message = conflict_message(portal.update_supplier(t.acme.id, taken).await);
+    assert!(!message.contains("Rival"), "{message}");
+    assert!(message.contains("lei"), "{message}");
+}
+
+async fn everyone_looks_after_their_own_account(db: Db) {
+    let store = db.store().await;
+    let t = two_suppliers(&store).await;
+    let ivy = store.create_user(new_user("ivy", Role::Supplier, Some(t.acme.id))).await.unwrap();
+    let victor = store.create_user(new_user("victor", Role::Analyst, None)).await.unwrap();
+    let victors = store.create_token(new_token("victor's", Some(victor.id), "hv")).await.unwrap();
+    let portal = store.with_caller(ivy.caller());
+    assert_eq!(portal.caller().scope, Scope::Supplier(t.acme.id));
+    let ghost = UserId(Uuid::now_v7());
+
+    // The own account: read it, its credentials, its password.
+    assert_eq!(portal.get_user(ivy.id).await.unwrap(), ivy);
+    assert_eq!(portal.credentials("IVY").await.unwrap().unwrap().user, ivy);
+    portal.set_password(ivy.id, OTHER_HASH, false, None).await.unwrap();
+    assert_eq!(store.credentials("ivy").await.unwrap().unwrap().password_hash, OTHER_HASH);
+
+    // Its own tokens, confined like the account.
+    let mut mine = new_token("mine", Some(ivy.id), "hi");
+    (mine.role, mine.supplier) = (Role::Supplier, Some(t.acme.id));
+    let mine = portal.create_token(mine).await.unwrap();
+    assert_eq!((mine.created_by.as_str(), mine.caller().scope), ("user:ivy", Scope::Supplier(t.acme.id)));
+    assert_eq!(portal.list_tokens(Some(ivy.id)).await.unwrap(), vec![mine.clone()]);
+    let mut wider = [new_token("wide", Some(ivy.id), "h1"), new_token("rival", Some(ivy.id), "h2")];
+    (wider[1].role, wider[1].supplier) = (Role::Supplier, Some(t.rival.id));
+    let mut for_victor = new_token("for victor", Some(victor.id), "h3");
+    (for_victor.role, for_victor.supplier) = (Role::Supplier, Some(t.acme.id));
+    let mut service_token = new_token("service", None, "h4");
+    (service_token.role, service_token.supplier) = (Role::Supplier, Some(t.acme.id));
+    for token in wider.into_iter().chain([for_victor, service_token]) {
+        let name = token.name.clone();
+        assert!(forbidden(portal.create_token(token).await), "{name}");
+    }
+    assert!(portal.revoke_token(mine.id).await.unwrap().revoked_at.is_some());
+
+    // Anyone else's account and tokens are refused, whether they exist or not.
+    assert!(forbidden(portal.get_user(victor.id).await));
+    assert!(forbidden(portal.get_user(ghost).await));
+    assert!(forbidden(portal.credentials("victor").await));
+    assert!(forbidden(portal.credentials("nobody").await));
+    assert!(forbidden(portal.set_password(victor.id, OTHER_HASH, false, None).await));
+    assert!(forbidden(portal.set_password(ghost, OTHER_HASH, false, None).await));
+    assert!(forbidden(portal.list_tokens(Some(victor.id)).await));
+    assert!(forbidden(portal.list_tokens(None).await));
+    assert!(forbidden(portal.revoke_token(victors.id).await));
+    assert!(forbidden(portal.revoke_token(TokenId(Uuid::now_v7())).await));
+    // And the rest of account management, even of the own account.
+    assert!(forbidden(portal.update_user(ivy.id, UserChange { disabled: Some(true), ..UserChange::default() }).await));
+    assert!(forbidden(portal.record_login_failure(ivy.id).await));
+    assert!(forbidden(portal.list_users().await));
+    assert!(forbidden(portal.count_admins().await));
+    assert!(forbidden(portal.create_user(new_user("eve", Role::Admin, None)).await));
+    // Nothing of victor's changed.
+    assert_eq!(store.credentials("victor").await.unwrap().unwrap().password_hash, PASSWORD_HASH);
+    assert!(store.token("hv").await.unwrap().is_some());
+
+    // Every change is the account's own, in the log.
+    let own: Vec<(String, String)> =
+        audit_log(&store).await.into_iter().filter(|e| e.actor == "user:ivy").map(|e| (e.action, e.entity)).collect();
+    let expected = [("set-password", "user"), ("create", "token"), ("revoke", "token")];
+    assert_eq!(own, expected.map(|(a, e)| (a.to_owned(), e.to_owned())));
+
+    // An unscoped person keeps the whole of account management (the server decides who
+    // reaches it).
+    let analyst = store.with_caller(victor.caller());
+    assert_eq!(analyst.get_user(ivy.id).await.unwrap().id, ivy.id);
+    assert_eq!(analyst.list_tokens(None).await.unwrap().len(), 2);
+}
+
+// ---- audit log ------------------------------------------------------------------------------
+
+fn new_user(username: &str, role: Role, supplier: Option<SupplierId>) -> NewUser {
+    NewUser {
+        username: username.into(),
+        display_name: String::new(),
+        email: None,
+        role,
+        supplier,
+        password_hash: PASSWORD_HASH.into(),
+        must_change_password: false,
+    }
+}
+
+const PASSWORD_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$SECRET-HASH-never-logged";
+const OTHER_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$OTHER-HASH-never-logged";
+
+fn session_for(user: UserId, id_hash: &str, last_seen_ago: time::Duration, expires_in: time::Duration) -> Session {
+    let now = OffsetDateTime::now_utc();
+    Session {
+        id_hash: id_hash.into(),
+        user,
+        csrf_token: format!("csrf-of-{id_hash}"),
+        created_at: now - last_seen_ago,
+        last_seen_at: now - last_seen_ago,
+        expires_at: now + expires_in,
+    }
+}
+
+fn new_token(name: &str, user: Option<UserId>, token_hash: &str) -> NewToken {
+    NewToken {
+        name: name.into(),
+        user,
+        role: Role::Analyst,
+        supplier: None,
+        token_hash: token_hash.into(),
+        prefix: "cw_1234".into(),
+        expires_at: None,
+    }
+}
+
+/// Every entry, oldest first.
+async fn audit_log(store: &Arc<dyn Store>) -> Vec<AuditEntry> {
+    store.audit_entries(0, 1000).await.unwrap()
+}
+
+fn json(text: &Option<String>) -> serde_json::Value {
+    serde_json::from_str(text.as_deref().expect("json text")).unwrap()
+}
+
+async fn every_change_leaves_an_audit_entry(db: Db) {
+    let store = db.store().await.with_caller(Caller::system("user:alice"));
+    assert!(audit_log(&store).await.is_empty());
+
+    let s = store.create_supplier(acme()).await.unwrap();
+    let mut data = s.data.clone();
+    data.tier = Tier::FOUR;
+    store.update_supplier(s.id, data.clone()).await.unwrap();
+    store.update_supplier(s.id, data).await.unwrap(); // unchanged: no entry
+    let other = store.create_supplier(named("Other")).await.unwrap();
+    let link = store
+        .create_subcontract(SubcontractData {
+            supplier: s.id,
+            subcontractor: other.id,
+            scope: "mail".into(),
+            since: None,
+            handles_our_data: true,
+        })
+        .await
+        .unwrap();
+    store.delete_subcontract(link.id).await.unwrap();
+    let o = store.create_offering(offering(s.id, "Edge")).await.unwrap();
+    store.update_offering(o.id, offering(s.id, "Edge 2")).await.unwrap();
+    let r = store.create_release(ReleaseData { offering: o.id, version: "1".into(), released_on: None }).await.unwrap();
+    store.delete_release(r.id).await.unwrap();
+    let svc = store.create_service(service("Shop", vec![uses(o.id, &[])])).await.unwrap();
+    store.update_service(svc.id, service("Shop", vec![])).await.unwrap();
+    store.delete_service(svc.id).await.unwrap();
+    store.delete_offering(o.id).await.unwrap();
+    let user = store.create_user(new_user("bob", Role::Analyst, None)).await.unwrap();
+    store
+        .update_user(user.id, UserChange { display_name: Some("Bob B".into()), ..UserChange::default() })
+        .await
+        .unwrap();
+    store.set_password(user.id, OTHER_HASH, true, None).await.unwrap();
+    store.record_login_failure(user.id).await.unwrap();
+    let session = session_for(user.id, "session-hash-never-logged", time::Duration::ZERO, time::Duration::HOUR);
+    store.create_session(session.clone()).await.unwrap();
+    store.delete_session(&session.id_hash).await.unwrap();
+    let token = store.create_token(new_token("ci", Some(user.id), "token-hash-never-logged")).await.unwrap();
+    store.revoke_token(token.id).await.unwrap();
+    store
+        .record_event(AuditEvent::new::<(), ()>("access-denied", "route", Some("/admin".into()), None, None))
+        .await
+        .unwrap();
+    store.delete_supplier(s.id).await.unwrap();
+
+    let log = audit_log(&store).await;
+    let done: Vec<(&str, &str)> = log.iter().map(|e| (e.action.as_str(), e.entity.as_str())).collect();
+    assert_eq!(
+        done,
+        [
+            ("create", "supplier"),
+            ("update", "supplier"),
+            ("create", "supplier"),
+            ("create", "subcontract"),
+            ("delete", "subcontract"),
+            ("create", "offering"),
+            ("update", "offering"),
+            ("create", "release"),
+            ("delete", "release"),
+            ("create", "service"),
+            ("update", "service"),
+            ("delete", "service"),
+            ("delete", "offering"),
+            ("create", "user"),
+            ("update", "user"),
+            ("set-password", "user"),
+            ("login-failed", "user"),
+            ("login", "user"),
+            ("logout", "user"),
+            ("create", "token"),
+            ("revoke", "token"),
+            ("access-denied", "route"),
+            ("delete", "supplier"),
+        ]
+    );
+    assert!(log.iter().all(|e| e.actor == "user:alice"));
+    let seqs: Vec<i64> = log.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, (1..=23).collect::<Vec<_>>());
+    assert_eq!(log[0].prev_hash, GENESIS);
+    assert!(log.windows(2).all(|w| w[1].prev_hash == w[0].hash));
+    assert!(
+        log.iter().all(|e| e.at.ends_with('Z') && e.at.len() == "2026-01-01T00:00:00.000000Z".len()),
+        "{}",
+        log[0].at
+    );
+
+    // Before and after are the records' JSON.
+    let (create, update) = (&log[0], &log[1]);
+    assert_eq!(create.entity_id.as_deref(), Some(s.id.to_string().as_str()));
+    assert_eq!(create.before, None);
+    assert_eq!(serde_json::from_value::<Supplier>(json(&create.after)).unwrap(), s);
+    assert_eq!(json(&update.before)["tier"], json(&create.after)["tier"]);
+    assert_eq!(json(&update.after)["tier"], serde_json::json!(4));
+    assert_eq!(json(&update.after)["owners"].as_array().unwrap().len(), 2, "owners included");
+    let delete = log.last().unwrap();
+    assert_eq!((json(&delete.before)["name"].as_str(), &delete.after), (Some("Acme Cloud"), &None));
+    assert_eq!(json(&log[6].after)["name"], "Edge 2");
+    assert_eq!(json(&log[14].after)["display_name"], "Bob B");
+    assert!(json(&log[20].after)["revoked_at"].is_string());
+    assert_eq!(log[17].entity_id.as_deref(), Some(user.id.to_string().as_str()), "a login is of its user");
+
+    // Secrets never reach the log.
+    for e in &log {
+        let text = serde_json::to_string(e).unwrap();
+        for secret in ["SECRET-HASH", "OTHER-HASH", "session-hash-never-logged", "csrf-of-", "token-hash-never-logged"]
+        {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+    let verdict = store.verify_audit().await.unwrap();
+    assert!(verdict.intact(), "{verdict:?}");
+    assert_eq!(verdict.entries, 23);
+    assert_eq!(verdict.head_hash.as_deref(), Some(delete.hash.as_str()));
+}
+
+async fn imports_audit_each_written_row(db: Db) {
+    let store = db.store().await.with_caller(Caller::system("cli:root"));
+    let report = clean(store.import(registry(), ImportMode::AllOrNothing).await);
+    let log = audit_log(&store).await;
+    // A use is a change of its service; one more entry sums the import up.
+    assert_eq!(log.len() as u64, report.n_changed() + 1);
+    let count = |action: &str, entity: &str| log.iter().filter(|e| e.action == action && e.entity == entity).count();
+    assert_eq!(count("create", "supplier"), 3);
+    assert_eq!(count("create", "subcontract"), 1);
+    assert_eq!(count("create", "offering"), 3);
+    assert_eq!(count("create", "release"), 2);
+    assert_eq!(count("create", "service"), 2);
+    assert_eq!(count("update", "service"), 3, "one per use");
+    let summary = log.last().unwrap();
+    assert_eq!((summary.action.as_str(), summary.entity.as_str()), ("import", "registry"));
+    assert_eq!(json(&summary.after)["counts"]["suppliers"]["created"], 3);
+    let shop_uses: Vec<&AuditEntry> =
+        log.iter().filter(|e| e.action == "update" && json(&e.after)["name"] == "Shop").collect();
+    assert_eq!(json(&shop_uses[1].before)["uses"].as_array().unwrap().len(), 1);
+    assert_eq!(json(&shop_uses[1].after)["uses"].as_array().unwrap().len(), 2);
+    assert!(log.iter().all(|e| e.actor == "cli:root"));
+
+    // Re-importing changes nothing and writes nothing to the log.
+    let again = clean(store.import(registry(), ImportMode::AllOrNothing).await);
+    assert_eq!(again.n_changed(), 0);
+    assert_eq!(audit_log(&store).await.len(), log.len());
+    assert!(store.verify_audit().await.unwrap().intact());
+}
+
+async fn failed_and_dry_run_imports_leave_no_audit_entries(db: Db) {
+    let store = db.store().await;
+    let mut batch = registry();
+    batch.offerings[1].row.supplier = "Nobody Inc".into();
+    let failed = store.import(batch.clone(), ImportMode::AllOrNothing).await.unwrap();
+    assert!(!failed.written && !failed.problems.is_empty());
+    assert!(audit_log(&store).await.is_empty(), "a failed all-or-nothing import left entries");
+    let dry = store.import(registry(), ImportMode::DryRun).await.unwrap();
+    assert!(!dry.written && dry.problems.is_empty());
+    assert!(audit_log(&store).await.is_empty(), "a dry run left entries");
+    let verdict = store.verify_audit().await.unwrap();
+    assert!(verdict.intact() && verdict.entries == 0, "{verdict:?}");
+
+    // Skipping bad rows: their entries go with them, the good rows keep theirs.
+    let skipped = store.import(batch, ImportMode::SkipBad).await.unwrap();
+    assert!(skipped.written && !skipped.problems.is_empty());
+    let log = audit_log(&store).await;
+    assert_eq!(log.len() as u64, skipped.n_changed() + 1);
+    let offerings: Vec<String> = log
+        .iter()
+        .filter(|e| e.entity == "offering")
+        .map(|e| json(&e.after)["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(offerings, ["Alpha VM", "Gamma Vault"], "the skipped offering left no entry");
+    assert!(store.verify_audit().await.unwrap().intact());
+}
+
+/// Runs SQL on the store's database directly, as someone with database access would.
+async fn tamper(backend: Backend, url: &str, sql: &str) {
+    match backend {
+        Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+            sqlx::query(AssertSqlSafe(sql)).execute(&mut c).await.unwrap();
+            c.close().await.unwrap();
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query(AssertSqlSafe(sql)).execute(&mut c).await.unwrap();
+            c.close().await.unwrap();
+        }
+    }
+}
+
+/// A store with five audit entries (five suppliers created) and its URL.
+async fn five_entries(db: &Db) -> (Arc<dyn Store>, String) {
+    let (store, url) = db.store_and_url().await;
+    for name in ["A", "B", "C", "D", "E"] {
+        store.create_supplier(named(name)).await.unwrap();
+    }
+    let verdict = store.verify_audit().await.unwrap();
+    assert!(verdict.intact() && verdict.entries == 5, "{verdict:?}");
+    (store, url)
+}
+
+async fn verify_audit_detects_an_edited_entry(db: Db) {
+    let (store, url) = five_entries(&db).await;
+    tamper(db.backend(), &url, r#"UPDATE audit_log SET after = '{"name":"Mallory"}' WHERE seq = 2"#).await;
+    let verdict = store.verify_audit().await.unwrap();
+    assert_eq!(verdict.first_break, Some(ChainBreak::Altered { seq: 2 }));
+    assert!(!verdict.intact());
+
+    // An actor rewritten in the last entry, too.
+    let (store, url) = five_entries(&db).await;
+    tamper(db.backend(), &url, "UPDATE audit_log SET actor = 'user:nobody' WHERE seq = 5").await;
+    assert_eq!(store.verify_audit().await.unwrap().first_break, Some(ChainBreak::Altered { seq: 5 }));
+}
+
+async fn verify_audit_detects_a_rehashed_entry(db: Db) {
+    let (store, url) = five_entries(&db).await;
+    let mut entry = audit_log(&store).await.remove(1);
+    entry.after = Some(r#"{"name":"Mallory"}"#.into());
+    entry.hash = entry.computed_hash();
+    let sql = format!("UPDATE audit_log SET after = '{}', hash = '{}' WHERE seq = 2", entry.after.unwrap(), entry.hash);
+    tamper(db.backend(), &url, &sql).await;
+    assert_eq!(store.verify_audit().await.unwrap().first_break, Some(ChainBreak::BrokenLink { seq: 3 }));
+}
+
+async fn verify_audit_detects_a_deleted_entry(db: Db) {
+    let (store, url) = five_entries(&db).await;
+    tamper(db.backend(), &url, "DELETE FROM audit_log WHERE seq = 3").await;
+    let verdict = store.verify_audit().await.unwrap();
+    assert_eq!(verdict.first_break, Some(ChainBreak::Removed { seq: 4, expected_seq: 3 }));
+}
+
+async fn verify_audit_detects_a_removed_tail(db: Db) {
+    let (store, url) = five_entries(&db).await;
+    tamper(db.backend(), &url, "DELETE FROM audit_log WHERE seq >= 4").await;
+    let verdict = store.verify_audit().await.unwrap();
+    assert_eq!(verdict.first_break, Some(ChainBreak::Truncated { last_seq: 3, head_seq: 5 }));
+
+    // The whole log removed is noticed as well.
+    let (store, url) = five_entries(&db).await;
+    tamper(db.backend(), &url, "DELETE FROM audit_log").await;
+    assert_eq!(
+        store.verify_audit().await.unwrap().first_break,
+        Some(ChainBreak::Truncated { last_seq: 0, head_seq: 5 })
+    );
+}
+
+async fn verify_audit_reads_the_log_in_pages(db: Db) {
+    let (store, url) = db.store_and_url().await;
+    let n = 1_100;
+    let batch = RegistryBatch {
+        suppliers: (0..n).map(|i| line(i + 2, named(&format!("Supplier {i:04}")))).collect(),
+        ..RegistryBatch::default()
+    };
+    clean(store.import(batch, ImportMode::AllOrNothing).await);
+    let verdict = store.verify_audit().await.unwrap();
+    assert!(verdict.intact(), "{verdict:?}");
+    assert_eq!(verdict.entries, n + 1);
+    assert_eq!(store.audit_entries(0, 5_000).await.unwrap().len(), 1_000, "pages are capped");
+    assert_eq!(store.audit_entries(1_000, 1_000).await.unwrap().len(), 101);
+    tamper(db.backend(), &url, "UPDATE audit_log SET entity_id = NULL WHERE seq = 1050").await;
+    assert_eq!(store.verify_audit().await.unwrap().first_break, Some(ChainBreak::Altered { seq: 1_050 }));
+}
+
+async fn concurrent_writers_keep_one_chain(db: Db) {
+    let store = db.store().await;
+    let writers: Vec<_> = (0..6)
+        .map(|w| {
+            let store = store.with_caller(Caller::system(format!("writer:{w}")));
+            tokio::spawn(async move {
+                for i in 0..5 {
+                    store.create_supplier(named(&format!("W{w} S{i}"))).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let verdict = store.verify_audit().await.unwrap();
+    assert!(verdict.intact(), "{verdict:?}");
+    assert_eq!(verdict.entries, 30);
+}
+
+async fn list_audit_filters_newest_first(db: Db) {
+    let store = db.store().await;
+    let alice = store.with_caller(Caller::system("user:alice"));
+    let bob = store.with_caller(Caller::system("user:bob"));
+    let a = alice.create_supplier(named("A")).await.unwrap();
+    bob.create_supplier(named("B")).await.unwrap();
+    let mut changed = a.data.clone();
+    changed.description = Some("x".into());
+    bob.update_supplier(a.id, changed).await.unwrap();
+
+    let all = store.list_audit(&AuditFilter::default(), Page::default()).await.unwrap();
+    assert_eq!(all.total, 3);
+    assert_eq!(all.items.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 2, 1], "newest first");
+    let by_bob = AuditFilter { actor: Some("user:bob".into()), ..AuditFilter::default() };
+    let page = store.list_audit(&by_bob, Page { offset: 0, limit: 1 }).await.unwrap();
+    assert_eq!((page.total, page.items.len(), page.items[0].seq), (2, 1, 3));
+    let of_a = AuditFilter {
+        entity: Some("supplier".into()),
+        entity_id: Some(a.id.to_string()),
+        action: Some("update".into()),
+        ..AuditFilter::default()
+    };
+    let page = store.list_audit(&of_a, Page::default()).await.unwrap();
+    assert_eq!((page.total, page.items[0].actor.as_str()), (1, "user:bob"));
+    assert_eq!(store.audit_entries(1, 10).await.unwrap().iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 3]);
+}
+
+async fn account_changes_do_not_move_the_registry_revision(db: Db) {
+    let store = db.store().await;
+    let s = store.create_supplier(named("S")).await.unwrap();
+    let before = store.registry_revision().await.unwrap();
+    let user = store.create_user(new_user("carol", Role::Supplier, Some(s.id))).await.unwrap();
+    store.update_user(user.id, UserChange { display_name: Some("C".into()), ..UserChange::default() }).await.unwrap();
+    store.record_login_failure(user.id).await.unwrap();
+    let session = session_for(user.id, "h", time::Duration::ZERO, time::Duration::HOUR);
+    store.create_session(session).await.unwrap();
+    store.session("h", time::Duration::HOUR).await.unwrap().unwrap();
+    let mut token = new_token("t", Some(user.id), "th");
+    (token.role, token.supplier) = (Role::Supplier, Some(s.id));
+    store.create_token(token).await.unwrap();
+    store.token("th").await.unwrap().unwrap();
+    store.record_event(AuditEvent::new::<(), ()>("x", "y", None, None, None)).await.unwrap();
+    assert_eq!(store.registry_revision().await.unwrap(), before);
+}
+
+// ---- accounts, sessions, tokens ----------------------------------------------------------------
+
+async fn usernames_are_unique_regardless_of_case(db: Db) {
+    let store = db.store().await;
+    let alice = store.create_user(new_user(" Alice ", Role::Admin, None)).await.unwrap();
+    assert_eq!((alice.username.as_str(), alice.display_name.as_str()), ("Alice", "Alice"));
+    assert!(!alice.disabled && alice.failed_logins == 0 && alice.locked_until.is_none());
+    let message = conflict_message(store.create_user(new_user("aLICE", Role::Analyst, None)).await);
+    assert!(message.contains("Alice"), "{message}");
+    let found = store.credentials("ALICE").await.unwrap().unwrap();
+    assert_eq!((found.user, found.password_hash.as_str()), (alice.clone(), PASSWORD_HASH));
+    assert!(store.credentials("nobody").await.unwrap().is_none());
+    assert_eq!(store.get_user(alice.id).await.unwrap(), alice);
+    assert!(not_found(store.get_user(UserId(Uuid::now_v7())).await));
+    store.create_user(new_user("aaron", Role::Auditor, None)).await.unwrap();
+    let names: Vec<String> = store.list_users().await.unwrap().into_iter().map(|u| u.username).collect();
+    assert_eq!(names, ["aaron", "Alice"]);
+    let mut bad = new_user("bad name!", Role::Admin, None);
+    assert!(matches!(store.create_user(bad.clone()).await, Err(StoreError::Invalid(_))));
+    bad.username = "plain".into();
+    bad.password_hash = "plaintext".into();
+    assert!(matches!(store.create_user(bad).await, Err(StoreError::Invalid(_))), "only hashes are stored");
+}
+
+async fn supplier_accounts_need_an_existing_supplier(db: Db) {
+    let store = db.store().await;
+    assert!(matches!(store.create_user(new_user("s", Role::Supplier, None)).await, Err(StoreError::Invalid(_))));
+    let ghost = SupplierId(Uuid::now_v7());
+    assert!(not_found(store.create_user(new_user("s", Role::Supplier, Some(ghost))).await));
+    let s = store.create_supplier(named("S")).await.unwrap();
+    assert!(matches!(store.create_user(new_user("a", Role::Analyst, Some(s.id))).await, Err(StoreError::Invalid(_))));
+    let user = store.create_user(new_user("s", Role::Supplier, Some(s.id))).await.unwrap();
+    assert_eq!(user.caller().scope, Scope::Supplier(s.id));
+    // Leaving the supplier role leaves the supplier.
+    let analyst = store.update_user(user.id, UserChange { role: Some(Role::Analyst), ..UserChange::default() }).await;
+    assert_eq!(analyst.unwrap().supplier, None);
+    let back = UserChange { role: Some(Role::Supplier), supplier: Some(Some(s.id)), ..UserChange::default() };
+    store.update_user(user.id, back).await.unwrap();
+    // A supplier's accounts go with it.
+    store.delete_supplier(s.id).await.unwrap();
+    assert!(not_found(store.get_user(user.id).await));
+}
+
+async fn five_failed_logins_lock_the_account(db: Db) {
+    let store = db.store().await;
+    let user = store.create_user(new_user("dave", Role::Analyst, None)).await.unwrap();
+    for n in 1..LOCKOUT_THRESHOLD {
+        let now = store.record_login_failure(user.id).await.unwrap();
+        assert_eq!(now.failed_logins, n);
+        assert!(!now.is_locked(OffsetDateTime::now_utc()), "locked after {n} failures");
+    }
+    let started = OffsetDateTime::now_utc();
+    let locked = store.record_login_failure(user.id).await.unwrap();
+    assert_eq!(locked.failed_logins, LOCKOUT_THRESHOLD);
+    assert!(locked.is_locked(started));
+    let until = locked.locked_until.unwrap();
+    assert!(
+        until >= started + LOCKOUT_DURATION - time::Duration::SECOND
+            && until <= started + LOCKOUT_DURATION + time::Duration::SECOND * 5
+    );
+    assert!(!locked.is_locked(started + LOCKOUT_DURATION + time::Duration::MINUTE));
+    assert_eq!(store.get_user(user.id).await.unwrap(), locked);
+    let log = audit_log(&store).await;
+    assert_eq!(log.iter().filter(|e| e.action == "login-failed").count(), 5);
+    assert_eq!(log.iter().filter(|e| e.action == "lockout").count(), 1);
+    assert_eq!(log.last().unwrap().action, "lockout");
+
+    // A successful login clears the failures.
+    store.create_session(session_for(user.id, "s", time::Duration::ZERO, time::Duration::HOUR)).await.unwrap();
+    let user = store.get_user(user.id).await.unwrap();
+    assert_eq!((user.failed_logins, user.locked_until), (0, None));
+}
+
+async fn set_password_clears_the_lock_and_ends_other_sessions(db: Db) {
+    let store = db.store().await;
+    let user = store.create_user(new_user("erin", Role::Analyst, None)).await.unwrap();
+    for _ in 0..LOCKOUT_THRESHOLD {
+        store.record_login_failure(user.id).await.unwrap();
+    }
+    for hash in ["mine", "other"] {
+        store.create_session(session_for(user.id, hash, time::Duration::ZERO, time::Duration::HOUR)).await.unwrap();
+    }
+    for _ in 0..2 {
+        store.record_login_failure(user.id).await.unwrap();
+    }
+    store.set_password(user.id, OTHER_HASH, true, Some("mine")).await.unwrap();
+    let after = store.get_user(user.id).await.unwrap();
+    assert_eq!((after.failed_logins, after.locked_until, after.must_change_password), (0, None, true));
+    assert_eq!(store.credentials("erin").await.unwrap().unwrap().password_hash, OTHER_HASH);
+    assert!(store.session("mine", time::Duration::HOUR).await.unwrap().is_some(), "the changing session stays");
+    assert!(store.session("other", time::Duration::HOUR).await.unwrap().is_none(), "the others end");
+
+    store.set_password(user.id, PASSWORD_HASH, false, None).await.unwrap();
+    assert!(store.session("mine", time::Duration::HOUR).await.unwrap().is_none(), "all end");
+    assert!(matches!(store.set_password(user.id, "plain", false, None).await, Err(StoreError::Invalid(_))));
+    assert!(not_found(store.set_password(UserId(Uuid::now_v7()), PASSWORD_HASH, false, None).await));
+}
+
+async fn disabling_an_account_ends_its_sessions_and_tokens(db: Db) {
+    let store = db.store().await;
+    let user = store.create_user(new_user("frank", Role::Analyst, None)).await.unwrap();
+    store.create_session(session_for(user.id, "s1", time::Duration::ZERO, time::Duration::HOUR)).await.unwrap();
+    store.create_token(new_token("t", Some(user.id), "t1")).await.unwrap();
+    assert!(store.token("t1").await.unwrap().is_some());
+    let disable = UserChange { disabled: Some(true), ..UserChange::default() };
+    let disabled = store.update_user(user.id, disable.clone()).await.unwrap();
+    assert!(disabled.disabled && disabled.updated_at >= user.updated_at);
+    assert!(store.session("s1", time::Duration::HOUR).await.unwrap().is_none());
+    assert!(store.token("t1").await.unwrap().is_none(), "a disabled user's token stops working");
+    // A session created meanwhile (a race with the disabling) is refused as well.
+    store.create_session(session_for(user.id, "s2", time::Duration::ZERO, time::Duration::HOUR)).await.unwrap();
+    assert!(store.session("s2", time::Duration::HOUR).await.unwrap().is_none());
+    // Disabling twice changes nothing and logs nothing.
+    let entries = audit_log(&store).await.len();
+    assert_eq!(store.update_user(user.id, disable).await.unwrap(), disabled);
+    assert_eq!(audit_log(&store).await.len(), entries);
+    store.update_user(user.id, UserChange { disabled: Some(false), ..UserChange::default() }).await.unwrap();
+    assert!(store.token("t1").await.unwrap().is_some(), "tokens are refused, not deleted");
+    assert!(store.session("s1", time::Duration::HOUR).await.unwrap().is_none(), "sessions were deleted");
+}
+
+async fn count_admins_counts_enabled_admins(db: Db) {
+    let store = db.store().await;
+    assert_eq!(store.count_admins().await.unwrap(), 0);
+    let a = store.create_user(new_user("root", Role::Admin, None)).await.unwrap();
+    store.create_user(new_user("root2", Role::Admin, None)).await.unwrap();
+    store.create_user(new_user("viewer", Role::Auditor, None)).await.unwrap();
+    assert_eq!(store.count_admins().await.unwrap(), 2);
+    store.update_user(a.id, UserChange { disabled: Some(true), ..UserChange::default() }).await.unwrap();
+    assert_eq!(store.count_admins().await.unwrap(), 1);
+}
+
+async fn sessions_expire_when_idle_and_absolutely(db: Db) {
+    let store = db.store().await;
+    let user = store.create_user(new_user("gina", Role::Analyst, None)).await.unwrap();
+    let idle = time::Duration::minutes(30);
+    let minutes = time::Duration::minutes;
+
+    let fresh = session_for(user.id, "fresh", minutes(5), time::Duration::HOUR);
+    store.create_session(fresh.clone()).await.unwrap();
+    let (got, who) = store.session("fresh", idle).await.unwrap().unwrap();
+    assert_eq!(who, store.get_user(user.id).await.unwrap());
+    assert_eq!((got.csrf_token.as_str(), got.user), ("csrf-of-fresh", user.id));
+    assert!(got.last_seen_at > fresh.last_seen_at + minutes(4), "last_seen_at moves");
+    let (again, _) = store.session("fresh", idle).await.unwrap().unwrap();
+    assert!(again.last_seen_at >= got.last_seen_at);
+
+    let idle_one = session_for(user.id, "idle", minutes(31), time::Duration::HOUR);
+    store.create_session(idle_one).await.unwrap();
+    assert!(store.session("idle", idle).await.unwrap().is_none(), "idle too long");
+    assert!(store.session("idle", time::Duration::DAY).await.unwrap().is_none(), "and deleted");
+
+    let old = session_for(user.id, "old", time::Duration::ZERO, -time::Duration::SECOND);
+    store.create_session(old).await.unwrap();
+    assert!(store.session("old", idle).await.unwrap().is_none(), "past its absolute expiry");
+    assert!(store.session("unknown", idle).await.unwrap().is_none());
+
+    store.delete_session("fresh").await.unwrap();
+    assert!(store.session("fresh", idle).await.unwrap().is_none(), "logged out");
+    store.delete_session("fresh").await.unwrap();
+    let log = audit_log(&store).await;
+    assert_eq!(log.iter().filter(|e| e.action == "logout").count(), 1, "one logout, however often");
+    assert_eq!(log.iter().filter(|e| e.action == "login").count(), 3);
+}
+
+async fn tokens_are_refused_when_revoked_or_expired(db: Db) {
+    let store = db.store().await.with_caller(Caller::system("user:admin"));
+    let user = store.create_user(new_user("hank", Role::Analyst, None)).await.unwrap();
+    let personal = store.create_token(new_token("laptop", Some(user.id), "h-personal")).await.unwrap();
+    assert_eq!((personal.created_by.as_str(), personal.revoked_at), ("user:admin", None));
+    let service = store.create_token(new_token("ci-upload", None, "h-service")).await.unwrap();
+    let mut expiring = new_token("old", None, "h-expired");
+    expiring.expires_at = Some(OffsetDateTime::now_utc() - time::Duration::SECOND);
+    store.create_token(expiring).await.unwrap();
+    let mut later = new_token("later", None, "h-later");
+    later.expires_at = Some(OffsetDateTime::now_utc() + time::Duration::DAY);
+    store.create_token(later).await.unwrap();
+
+    let (got, who) = store.token("h-personal").await.unwrap().unwrap();
+    assert_eq!((got.id, who.map(|u| u.id)), (personal.id, Some(user.id)));
+    let (got, who) = store.token("h-service").await.unwrap().unwrap();
+    assert_eq!((got.id, who), (service.id, None));
+    assert!(store.token("h-expired").await.unwrap().is_none(), "expired");
+    assert!(store.token("h-later").await.unwrap().is_some());
+    assert!(store.token("h-unknown").await.unwrap().is_none());
+    assert!(matches!(store.create_token(new_token("dup", None, "h-service")).await, Err(StoreError::Conflict(_))));
+
+    let revoked = store.revoke_token(personal.id).await.unwrap();
+    assert!(revoked.revoked_at.is_some());
+    assert!(store.token("h-personal").await.unwrap().is_none(), "revoked");
+    assert_eq!(store.revoke_token(personal.id).await.unwrap(), revoked, "revoking twice changes nothing");
+    assert!(not_found(store.revoke_token(TokenId(Uuid::now_v7())).await));
+    let mine = store.list_tokens(Some(user.id)).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].revoked_at, revoked.revoked_at, "a revoked token stays listed");
+    assert_eq!(store.list_tokens(None).await.unwrap().len(), 4);
+    assert_eq!(audit_log(&store).await.iter().filter(|e| e.action == "revoke").count(), 1);
+}
+
+async fn token_last_used_at_moves_at_most_once_a_minute(db: Db) {
+    let (store, url) = db.store_and_url().await;
+    let token = store.create_token(new_token("ci", None, "h")).await.unwrap();
+    assert_eq!(token.last_used_at, None);
+    let (first, _) = store.token("h").await.unwrap().unwrap();
+    let used = first.last_used_at.expect("set on first use");
+    tick().await;
+    let (second, _) = store.token("h").await.unwrap().unwrap();
+    assert_eq!(second.last_used_at, Some(used), "not again within a minute");
+    assert_eq!(store.list_tokens(None).await.unwrap()[0].last_used_at, Some(used));
+    // Two minutes later (the stored time set back), it moves again.
+    let earlier = used - time::Duration::minutes(2);
+    let stored = match db.backend() {
+        Backend::Sqlite => format!("'{}'", earlier.format(&time::format_description::well_known::Rfc3339).unwrap()),
+        Backend::Postgres => {
+            format!("'{}'::timestamptz", earlier.format(&time::format_description::well_known::Rfc3339).unwrap())
+        }
+    };
+    tamper(db.backend(), &url, &format!("UPDATE api_tokens SET last_used_at = {stored}")).await;
+    let (third, _) = store.token("h").await.unwrap().unwrap();
+    assert!(third.last_used_at.unwrap() > used, "{third:?}");
+}
+
+async fn supplier_account_tokens_stay_within_the_supplier(db: Db) {
+    let store = db.store().await;
+    let s = store.create_supplier(named("S")).await.unwrap();
+    let user = store.create_user(new_user("ivy", Role::Supplier, Some(s.id))).await.unwrap();
+    // A token reaching the whole registry for a supplier's person is refused.
+    assert!(matches!(store.create_token(new_token("wide", Some(user.id), "h1")).await, Err(StoreError::Invalid(_))));
+    let mut token = new_token("narrow", Some(user.id), "h2");
+    (token.role, token.supplier) = (Role::Supplier, Some(s.id));
+    let created = store.create_token(token).await.unwrap();
+    assert_eq!(created.caller().scope, Scope::Supplier(s.id));
+    let mut ghost = new_token("ghost", None, "h3");
+    (ghost.role, ghost.supplier) = (Role::Supplier, Some(SupplierId(Uuid::now_v7())));
+    assert!(not_found(store.create_token(ghost).await));
+    assert!(not_found(store.create_token(new_token("nobody's", Some(UserId(Uuid::now_v7())), "h4")).await));
+}
+
+fn disable() -> UserChange {
+    UserChange { disabled: Some(true), ..UserChange::default() }
+}
+
+#[track_caller]
+fn last_admin<T: std::fmt::Debug>(r: Result<T, StoreError>, username: &str) {
+    let message = conflict_message(r);
+    assert!(message.starts_with(&format!("{username:?} is the last enabled admin")), "{message}");
+}
+
+async fn the_last_enabled_admin_stays(db: Db) {
+    let store = db.store().await;
+    let s = store.create_supplier(named("S")).await.unwrap();
+    let root = store.create_user(new_user("root", Role::Admin, None)).await.unwrap();
+    let entries = audit_log(&store).await.len();
+    last_admin(store.update_user(root.id, disable()).await, "root");
+    last_admin(
+        store.update_user(root.id, UserChange { role: Some(Role::Analyst), ..UserChange::default() }).await,
+        "root",
+    );
+    let to_supplier = UserChange { role: Some(Role::Supplier), supplier: Some(Some(s.id)), ..UserChange::default() };
+    last_admin(store.update_user(root.id, to_supplier).await, "root");
+    assert_eq!(audit_log(&store).await.len(), entries, "refused changes leave no trace");
+    assert_eq!(store.get_user(root.id).await.unwrap(), root);
+    // Other changes to the last admin are fine.
+    let renamed = UserChange { display_name: Some("Root".into()), ..UserChange::default() };
+    assert_eq!(store.update_user(root.id, renamed).await.unwrap().display_name, "Root");
+
+    // A disabled admin is no admin to fall back on.
+    let spare = store.create_user(new_user("spare", Role::Admin, None)).await.unwrap();
+    store.update_user(spare.id, disable()).await.unwrap();
+    last_admin(store.update_user(root.id, disable()).await, "root");
+    // An enabled one is.
+    store.update_user(spare.id, UserChange { disabled: Some(false), ..UserChange::default() }).await.unwrap();
+    store.update_user(root.id, UserChange { role: Some(Role::Auditor), ..UserChange::default() }).await.unwrap();
+    last_admin(store.update_user(spare.id, disable()).await, "spare");
+    assert_eq!(store.count_admins().await.unwrap(), 1);
+}
+
+/// Two admins disabling each other at the same moment: each sees the other still enabled
+/// unless the check and the change are one locked step.
+async fn regression_two_admins_disabling_each_other_leave_one(db: Db) {
+    let store = db.store().await;
+    let mut survivor = store.create_user(new_user("admin-0", Role::Admin, None)).await.unwrap();
+    for round in 1..=5 {
+        let newcomer = store.create_user(new_user(&format!("admin-{round}"), Role::Admin, None)).await.unwrap();
+        let (a, b) = (store.clone(), store.clone());
+        let (one, other) = (survivor.id, newcomer.id);
+        let (first, second) = tokio::join!(
+            tokio::spawn(async move { a.update_user(one, disable()).await }),
+            tokio::spawn(async move { b.update_user(other, disable()).await }),
+        );
+        let (first, second) = (first.unwrap(), second.unwrap());
+        assert!(first.is_ok() != second.is_ok(), "round {round}: {first:?} / {second:?}");
+        assert_eq!(store.count_admins().await.unwrap(), 1, "round {round}");
+        survivor = if first.is_ok() { newcomer } else { survivor };
+    }
 }
 
 // ---- opening ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 //! the graph, convert back. The cached graph follows the store's registry revision, so no
 //! handler has to remember to invalidate it.
 
+pub mod audit;
 pub mod graph;
 pub mod model;
 pub mod offerings;

@@ -1,7 +1,6 @@
 //! Offerings (the products and services of suppliers) and their releases.
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chainward_core::model as domain;
@@ -15,9 +14,9 @@ use super::model::{
 };
 use super::suppliers::WindowQuery;
 use super::{created, page, window};
+use crate::auth::Db;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::state::AppState;
 
 /// Filters and window of the offering list; all present filters must hold.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -43,19 +42,17 @@ pub struct OfferingQuery {
     responses(
         (status = 200, description = "one page of offerings", body = OfferingPage),
         (status = 400, description = "a malformed filter", body = ErrorBody),
+        (status = 404, description = "the supplier filter names no supplier", body = ErrorBody),
     )
 )]
-pub async fn list_offerings(
-    State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<OfferingQuery>,
-) -> Result<Json<OfferingPage>, ApiError> {
+pub async fn list_offerings(db: Db, ApiQuery(query): ApiQuery<OfferingQuery>) -> Result<Json<OfferingPage>, ApiError> {
     let page = page(query.offset, query.limit)?;
     let filter = OfferingFilter {
         q: query.q.filter(|q| !q.trim().is_empty()),
         supplier: query.supplier.map(domain::SupplierId),
         kind: query.kind.map(Into::into),
     };
-    let found = state.store().list_offerings(&filter, page).await?;
+    let found = db.list_offerings(&filter, page).await?;
     Ok(Json(OfferingPage {
         items: found.items.into_iter().map(Into::into).collect(),
         total: found.total,
@@ -76,12 +73,9 @@ pub async fn list_offerings(
         (status = 422, description = "a field is invalid", body = ErrorBody),
     )
 )]
-pub async fn create_offering(
-    State(state): State<AppState>,
-    ApiJson(input): ApiJson<OfferingInput>,
-) -> Result<Response, ApiError> {
+pub async fn create_offering(db: Db, ApiJson(input): ApiJson<OfferingInput>) -> Result<Response, ApiError> {
     let data = domain::OfferingData::try_from(input).map_err(ApiError::invalid)?;
-    let offering = state.store().create_offering(data).await?;
+    let offering = db.create_offering(data).await?;
     Ok(created(format!("/api/v1/offerings/{}", offering.id), Offering::from(offering)))
 }
 
@@ -95,13 +89,10 @@ pub async fn create_offering(
         (status = 404, description = "no such offering", body = ErrorBody),
     )
 )]
-pub async fn get_offering(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<Uuid>,
-) -> Result<Json<OfferingDetail>, ApiError> {
+pub async fn get_offering(db: Db, ApiPath(id): ApiPath<Uuid>) -> Result<Json<OfferingDetail>, ApiError> {
     let id = domain::OfferingId(id);
-    let offering = state.store().get_offering(id).await?;
-    let releases = state.store().list_releases(id).await?;
+    let offering = db.get_offering(id).await?;
+    let releases = db.list_releases(id).await?;
     Ok(Json(OfferingDetail { offering: offering.into(), releases: releases.into_iter().map(Into::into).collect() }))
 }
 
@@ -119,12 +110,12 @@ pub async fn get_offering(
     )
 )]
 pub async fn update_offering(
-    State(state): State<AppState>,
+    db: Db,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<OfferingInput>,
 ) -> Result<Json<Offering>, ApiError> {
     let data = domain::OfferingData::try_from(input).map_err(ApiError::invalid)?;
-    let offering = state.store().update_offering(domain::OfferingId(id), data).await?;
+    let offering = db.update_offering(domain::OfferingId(id), data).await?;
     Ok(Json(offering.into()))
 }
 
@@ -138,11 +129,8 @@ pub async fn update_offering(
         (status = 404, description = "no such offering", body = ErrorBody),
     )
 )]
-pub async fn delete_offering(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<Uuid>,
-) -> Result<StatusCode, ApiError> {
-    state.store().delete_offering(domain::OfferingId(id)).await?;
+pub async fn delete_offering(db: Db, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
+    db.delete_offering(domain::OfferingId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -157,14 +145,14 @@ pub async fn delete_offering(
     )
 )]
 pub async fn list_releases(
-    State(state): State<AppState>,
+    db: Db,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(query): ApiQuery<WindowQuery>,
 ) -> Result<Json<ReleasePage>, ApiError> {
     let page = page(query.offset, query.limit)?;
     let id = domain::OfferingId(id);
-    state.store().get_offering(id).await?;
-    let releases: Vec<Release> = state.store().list_releases(id).await?.into_iter().map(Into::into).collect();
+    db.get_offering(id).await?;
+    let releases: Vec<Release> = db.list_releases(id).await?.into_iter().map(Into::into).collect();
     let (items, total) = window(releases, page);
     Ok(Json(ReleasePage { items, total, offset: page.offset, limit: page.limit }))
 }
@@ -183,12 +171,12 @@ pub async fn list_releases(
     )
 )]
 pub async fn create_release(
-    State(state): State<AppState>,
+    db: Db,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<ReleaseInput>,
 ) -> Result<Response, ApiError> {
     let data = input.into_domain(domain::OfferingId(id)).map_err(ApiError::invalid)?;
-    let release = state.store().create_release(data).await?;
+    let release = db.create_release(data).await?;
     Ok(created(format!("/api/v1/releases/{}", release.id), Release::from(release)))
 }
 
@@ -202,7 +190,7 @@ pub async fn create_release(
         (status = 404, description = "no such release", body = ErrorBody),
     )
 )]
-pub async fn delete_release(State(state): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
-    state.store().delete_release(domain::ReleaseId(id)).await?;
+pub async fn delete_release(db: Db, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
+    db.delete_release(domain::ReleaseId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,7 +1,6 @@
 //! Internal services: the things of ours that use offerings.
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chainward_core::model as domain;
@@ -12,9 +11,9 @@ use uuid::Uuid;
 
 use super::model::{Service, ServiceInput, ServicePage, tier};
 use super::{created, page};
+use crate::auth::Db;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::state::AppState;
 
 /// Filters and window of the service list; all present filters must hold.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -42,17 +41,14 @@ pub struct ServiceQuery {
         (status = 400, description = "a malformed filter", body = ErrorBody),
     )
 )]
-pub async fn list_services(
-    State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<ServiceQuery>,
-) -> Result<Json<ServicePage>, ApiError> {
+pub async fn list_services(db: Db, ApiQuery(query): ApiQuery<ServiceQuery>) -> Result<Json<ServicePage>, ApiError> {
     let page = page(query.offset, query.limit)?;
     let filter = ServiceFilter {
         q: query.q.filter(|q| !q.trim().is_empty()),
         criticality: query.criticality.map(|t| tier("criticality", t)).transpose().map_err(ApiError::bad_value)?,
         uses: query.uses.map(domain::OfferingId),
     };
-    let found = state.store().list_services(&filter, page).await?;
+    let found = db.list_services(&filter, page).await?;
     Ok(Json(ServicePage {
         items: found.items.into_iter().map(Into::into).collect(),
         total: found.total,
@@ -73,12 +69,9 @@ pub async fn list_services(
         (status = 422, description = "a field is invalid", body = ErrorBody),
     )
 )]
-pub async fn create_service(
-    State(state): State<AppState>,
-    ApiJson(input): ApiJson<ServiceInput>,
-) -> Result<Response, ApiError> {
+pub async fn create_service(db: Db, ApiJson(input): ApiJson<ServiceInput>) -> Result<Response, ApiError> {
     let data = domain::ServiceData::try_from(input).map_err(ApiError::invalid)?;
-    let service = state.store().create_service(data).await?;
+    let service = db.create_service(data).await?;
     Ok(created(format!("/api/v1/services/{}", service.id), Service::from(service)))
 }
 
@@ -92,8 +85,8 @@ pub async fn create_service(
         (status = 404, description = "no such service", body = ErrorBody),
     )
 )]
-pub async fn get_service(State(state): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> Result<Json<Service>, ApiError> {
-    Ok(Json(state.store().get_service(domain::ServiceId(id)).await?.into()))
+pub async fn get_service(db: Db, ApiPath(id): ApiPath<Uuid>) -> Result<Json<Service>, ApiError> {
+    Ok(Json(db.get_service(domain::ServiceId(id)).await?.into()))
 }
 
 /// Replaces a service's data and uses.
@@ -110,12 +103,12 @@ pub async fn get_service(State(state): State<AppState>, ApiPath(id): ApiPath<Uui
     )
 )]
 pub async fn update_service(
-    State(state): State<AppState>,
+    db: Db,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<ServiceInput>,
 ) -> Result<Json<Service>, ApiError> {
     let data = domain::ServiceData::try_from(input).map_err(ApiError::invalid)?;
-    let service = state.store().update_service(domain::ServiceId(id), data).await?;
+    let service = db.update_service(domain::ServiceId(id), data).await?;
     Ok(Json(service.into()))
 }
 
@@ -129,7 +122,7 @@ pub async fn update_service(
         (status = 404, description = "no such service", body = ErrorBody),
     )
 )]
-pub async fn delete_service(State(state): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
-    state.store().delete_service(domain::ServiceId(id)).await?;
+pub async fn delete_service(db: Db, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
+    db.delete_service(domain::ServiceId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,7 +1,6 @@
 //! Suppliers and the subcontracting links between them.
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chainward_core::model as domain;
@@ -15,9 +14,9 @@ use super::model::{
     SupplierStatus, country, tier,
 };
 use super::{created, page, window};
+use crate::auth::Db;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::state::AppState;
 
 /// Filters and window of the supplier list; all present filters must hold.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -73,10 +72,7 @@ pub struct SubcontractQuery {
         (status = 400, description = "a malformed filter", body = ErrorBody),
     )
 )]
-pub async fn list_suppliers(
-    State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<SupplierQuery>,
-) -> Result<Json<SupplierPage>, ApiError> {
+pub async fn list_suppliers(db: Db, ApiQuery(query): ApiQuery<SupplierQuery>) -> Result<Json<SupplierPage>, ApiError> {
     let page = page(query.offset, query.limit)?;
     let filter = SupplierFilter {
         q: query.q.filter(|q| !q.trim().is_empty()),
@@ -85,7 +81,7 @@ pub async fn list_suppliers(
         tier: query.tier.map(|t| tier("tier", t)).transpose().map_err(ApiError::bad_value)?,
         country: query.country.as_deref().map(country).transpose().map_err(ApiError::bad_value)?,
     };
-    let found = state.store().list_suppliers(&filter, page).await?;
+    let found = db.list_suppliers(&filter, page).await?;
     Ok(Json(SupplierPage {
         items: found.items.into_iter().map(Into::into).collect(),
         total: found.total,
@@ -106,12 +102,9 @@ pub async fn list_suppliers(
         (status = 422, description = "a field is invalid", body = ErrorBody),
     )
 )]
-pub async fn create_supplier(
-    State(state): State<AppState>,
-    ApiJson(input): ApiJson<SupplierInput>,
-) -> Result<Response, ApiError> {
+pub async fn create_supplier(db: Db, ApiJson(input): ApiJson<SupplierInput>) -> Result<Response, ApiError> {
     let data = domain::SupplierData::try_from(input).map_err(ApiError::invalid)?;
-    let supplier = state.store().create_supplier(data).await?;
+    let supplier = db.create_supplier(data).await?;
     Ok(created(format!("/api/v1/suppliers/{}", supplier.id), Supplier::from(supplier)))
 }
 
@@ -125,11 +118,8 @@ pub async fn create_supplier(
         (status = 404, description = "no such supplier", body = ErrorBody),
     )
 )]
-pub async fn get_supplier(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<Uuid>,
-) -> Result<Json<Supplier>, ApiError> {
-    Ok(Json(state.store().get_supplier(domain::SupplierId(id)).await?.into()))
+pub async fn get_supplier(db: Db, ApiPath(id): ApiPath<Uuid>) -> Result<Json<Supplier>, ApiError> {
+    Ok(Json(db.get_supplier(domain::SupplierId(id)).await?.into()))
 }
 
 /// Replaces a supplier's data, owners included.
@@ -146,12 +136,12 @@ pub async fn get_supplier(
     )
 )]
 pub async fn update_supplier(
-    State(state): State<AppState>,
+    db: Db,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<SupplierInput>,
 ) -> Result<Json<Supplier>, ApiError> {
     let data = domain::SupplierData::try_from(input).map_err(ApiError::invalid)?;
-    let supplier = state.store().update_supplier(domain::SupplierId(id), data).await?;
+    let supplier = db.update_supplier(domain::SupplierId(id), data).await?;
     Ok(Json(supplier.into()))
 }
 
@@ -165,11 +155,8 @@ pub async fn update_supplier(
         (status = 404, description = "no such supplier", body = ErrorBody),
     )
 )]
-pub async fn delete_supplier(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<Uuid>,
-) -> Result<StatusCode, ApiError> {
-    state.store().delete_supplier(domain::SupplierId(id)).await?;
+pub async fn delete_supplier(db: Db, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
+    db.delete_supplier(domain::SupplierId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -185,15 +172,14 @@ pub async fn delete_supplier(
     )
 )]
 pub async fn list_supplier_subcontractors(
-    State(state): State<AppState>,
+    db: Db,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(query): ApiQuery<WindowQuery>,
 ) -> Result<Json<SubcontractPage>, ApiError> {
     let page = page(query.offset, query.limit)?;
     let supplier = domain::SupplierId(id);
-    state.store().get_supplier(supplier).await?;
-    let links: Vec<Subcontract> = state
-        .store()
+    db.get_supplier(supplier).await?;
+    let links: Vec<Subcontract> = db
         .list_subcontracts(Some(supplier))
         .await?
         .into_iter()
@@ -211,20 +197,16 @@ pub async fn list_supplier_subcontractors(
     responses(
         (status = 200, description = "one page of links", body = SubcontractPage),
         (status = 400, description = "a malformed filter", body = ErrorBody),
+        (status = 404, description = "the supplier filter names no supplier", body = ErrorBody),
     )
 )]
 pub async fn list_subcontracts(
-    State(state): State<AppState>,
+    db: Db,
     ApiQuery(query): ApiQuery<SubcontractQuery>,
 ) -> Result<Json<SubcontractPage>, ApiError> {
     let page = page(query.offset, query.limit)?;
-    let links: Vec<Subcontract> = state
-        .store()
-        .list_subcontracts(query.supplier.map(domain::SupplierId))
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
+    let links: Vec<Subcontract> =
+        db.list_subcontracts(query.supplier.map(domain::SupplierId)).await?.into_iter().map(Into::into).collect();
     let (items, total) = window(links, page);
     Ok(Json(SubcontractPage { items, total, offset: page.offset, limit: page.limit }))
 }
@@ -241,12 +223,9 @@ pub async fn list_subcontracts(
         (status = 422, description = "a field is invalid", body = ErrorBody),
     )
 )]
-pub async fn create_subcontract(
-    State(state): State<AppState>,
-    ApiJson(input): ApiJson<SubcontractInput>,
-) -> Result<Response, ApiError> {
+pub async fn create_subcontract(db: Db, ApiJson(input): ApiJson<SubcontractInput>) -> Result<Response, ApiError> {
     let data = domain::SubcontractData::try_from(input).map_err(ApiError::invalid)?;
-    let link = state.store().create_subcontract(data).await?;
+    let link = db.create_subcontract(data).await?;
     Ok(created(format!("/api/v1/subcontracts/{}", link.id), Subcontract::from(link)))
 }
 
@@ -260,10 +239,7 @@ pub async fn create_subcontract(
         (status = 404, description = "no such link", body = ErrorBody),
     )
 )]
-pub async fn delete_subcontract(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<Uuid>,
-) -> Result<StatusCode, ApiError> {
-    state.store().delete_subcontract(domain::SubcontractId(id)).await?;
+pub async fn delete_subcontract(db: Db, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
+    db.delete_subcontract(domain::SubcontractId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

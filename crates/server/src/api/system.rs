@@ -7,6 +7,7 @@ use axum::response::IntoResponse;
 use chainward_store::{OfferingFilter, Page, ServiceFilter, SupplierFilter};
 
 use super::model::Health;
+use crate::auth::Access;
 use crate::error::{ApiError, ErrorBody};
 use crate::metrics::RegistryCounts;
 use crate::state::AppState;
@@ -23,7 +24,7 @@ pub const PROMETHEUS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=ut
     )
 )]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    state.store().ping().await.map_err(|e| ApiError::Unavailable {
+    state.system_store().ping().await.map_err(|e| ApiError::Unavailable {
         message: "the database does not answer".to_owned(),
         detail: Some(e.to_string()),
     })?;
@@ -33,7 +34,7 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiE
 /// The registry's size from the list totals (a one-row page of each list).
 async fn registry_counts(state: &AppState) -> Result<RegistryCounts, ApiError> {
     let one = Page { offset: 0, limit: 1 };
-    let store = state.store();
+    let store = state.system_store();
     Ok(RegistryCounts {
         suppliers: store.list_suppliers(&SupplierFilter::default(), one).await?.total,
         offerings: store.list_offerings(&OfferingFilter::default(), one).await?.total,
@@ -67,4 +68,24 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
 )]
 pub async fn openapi() -> impl IntoResponse {
     Json(crate::router::openapi())
+}
+
+/// Who the API token in use belongs to, its role and scope.
+#[utoipa::path(
+    get, path = "/api/v1/me", tag = "operations",
+    responses(
+        (status = 200, description = "the caller", body = Object),
+        (status = 401, description = "no valid API token", body = ErrorBody),
+    )
+)]
+pub async fn me(access: Access) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "actor": access.caller.actor,
+        "role": access.caller.role,
+        "supplier": access.caller.supplier_scope(),
+        "user": access.user.as_ref().map(|u| serde_json::json!({"id": u.id, "username": u.username})),
+        "token": access.token.as_ref().map(|t| serde_json::json!({
+            "id": t.id, "name": t.name, "expires_at": t.expires_at.and_then(|e| e.format(&time::format_description::well_known::Rfc3339).ok()),
+        })),
+    }))
 }
