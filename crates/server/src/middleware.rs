@@ -24,10 +24,20 @@ const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 const UI_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; \
                       form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// Routes that receive file uploads.
+const UPLOAD_PATHS: &[&str] = &["/import"];
+/// How many request timeouts an upload may take.
+const UPLOAD_TIMEOUT_FACTOR: u32 = 10;
+
 /// Answers 503 with an `unavailable` error body when the handler takes longer than the
 /// configured request timeout; the handler's future is dropped.
 pub(crate) async fn timeout(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let limit = state.request_timeout();
+    // An upload of tens of megabytes over a slow link needs longer than a page.
+    let limit = if request.method() == axum::http::Method::POST && UPLOAD_PATHS.contains(&request.uri().path()) {
+        state.request_timeout().saturating_mul(UPLOAD_TIMEOUT_FACTOR)
+    } else {
+        state.request_timeout()
+    };
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => ApiError::Unavailable {

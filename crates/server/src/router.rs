@@ -188,6 +188,7 @@ fn route_table() -> RouteTable {
         .add(M::GET, "/setup", Public, ui::login::setup)
         .add(M::POST, "/setup", Public, ui::login::setup_submit)
         .add(M::GET, "/", ReadRegistry, ui::dashboard::show)
+        .add(M::GET, "/search", ReadRegistry, ui::search::show)
         .add(M::GET, "/suppliers", ReadRegistry, ui::suppliers::list)
         .add(M::POST, "/suppliers", ManageSuppliers, ui::suppliers::create)
         .add(M::GET, "/suppliers/new", ManageSuppliers, ui::suppliers::new_form)

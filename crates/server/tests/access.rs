@@ -77,6 +77,7 @@ const MATRIX: &[(&str, &str, [Gets; 5])] = &[
     ("GET", "/setup", [Yes, Yes, Yes, Yes, Yes]),
     ("POST", "/setup", [Yes, Yes, Yes, Yes, Yes]),
     ("GET", "/", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/search", [Yes, Yes, Yes, Yes, Yes]),
     ("GET", "/suppliers", [Yes, Yes, Yes, Yes, Yes]),
     ("POST", "/suppliers", [Yes, Yes, Yes, No, No]),
     ("GET", "/suppliers/new", [Yes, Yes, Yes, No, No]),
@@ -193,7 +194,11 @@ pub(crate) async fn database(postgres: bool) -> Result<Option<Arc<dyn Store>>, E
 
 impl World {
     pub(crate) async fn start(store: Arc<dyn Store>) -> Result<World, Error> {
-        let config = ServerConfig { listen: "127.0.0.1:0".parse()?, ..ServerConfig::default() };
+        World::start_with(store, ServerConfig::default()).await
+    }
+
+    pub(crate) async fn start_with(store: Arc<dyn Store>, config: ServerConfig) -> Result<World, Error> {
+        let config = ServerConfig { listen: "127.0.0.1:0".parse()?, ..config };
         let own_s = store.create_supplier(supplier_data("Own Co")).await?;
         let other_s = store.create_supplier(supplier_data("Other Co")).await?;
         let offering = |s: SupplierId, name: &str| OfferingData {
@@ -543,6 +548,8 @@ async fn cross_supplier_on(postgres: bool) -> TestResult {
         let response = w.post_form(sup, &path, &fields).await?;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST {path}");
     }
+    let page = w.ui(sup, Method::GET, "/search?q=Other").send().await?.text().await?;
+    assert!(!page.contains("Other Co") && !page.contains("Other Product"), "the search shows the other supplier");
     let page = w.ui(sup, Method::GET, "/suppliers?q=Other").send().await?.text().await?;
     assert!(!page.contains("Other Co"), "the supplier search shows the other supplier");
     let page = w.ui(sup, Method::GET, "/offerings").send().await?.text().await?;

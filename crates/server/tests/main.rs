@@ -5,6 +5,7 @@
 
 mod access;
 mod browser;
+mod pages;
 mod registry_pages;
 
 use std::collections::BTreeSet;
@@ -707,5 +708,101 @@ async fn shutdown_stops_the_server() -> TestResult {
     let client = h.client.clone();
     h.stop().await?;
     assert!(client.get(url).send().await.is_err(), "the port should be closed");
+    Ok(())
+}
+
+/// Runs `program` with `args`, failing the test with its stderr when it fails.
+fn run_tool(program: &str, args: &[&str]) -> Result<std::process::Output, Box<dyn std::error::Error>> {
+    let out = std::process::Command::new(program).args(args).output().map_err(|e| format!("{program}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{program} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    Ok(out)
+}
+
+// curl runs as a blocking child process: the server needs threads of its own meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_from_pem_files_serves_https_with_hsts() -> TestResult {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("tls-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir)?;
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let (cert_s, key_s) = (cert.display().to_string(), key.display().to_string());
+    run_tool(
+        "openssl",
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            &key_s,
+            "-out",
+            &cert_s,
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+    )?;
+    let store = chainward_store::open("sqlite::memory:").await?;
+    let tls = Some(chainward_server::TlsFiles { cert: cert.clone(), key: key.clone() });
+    let config = ServerConfig { listen: "127.0.0.1:0".parse()?, tls, ..ServerConfig::default() };
+    let server = launch(config, store).await?;
+    assert!(server.base_url().starts_with("https://"));
+    let url = format!("{}/healthz", server.base_url());
+    let out = run_tool("curl", &["-sS", "--max-time", "10", "--noproxy", "*", "--cacert", &cert_s, "-D", "-", &url])?;
+    let text = String::from_utf8_lossy(&out.stdout).to_lowercase();
+    assert!(text.starts_with("http/1.1 200") || text.starts_with("http/2 200"), "{text}");
+    assert!(text.contains("strict-transport-security: max-age=31536000"), "{text}");
+    assert!(text.contains("{\"status\":\"ok\"}"), "{text}");
+    // Plain HTTP to the TLS port gets no answer from the application.
+    let plain = std::process::Command::new("curl")
+        .args(["-sS", "--max-time", "5", "--noproxy", "*", &url.replace("https://", "http://")])
+        .output()?;
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("\"status\":\"ok\""));
+    server.shutdown().await?;
+
+    // A missing key file is a clear start-up error.
+    let store = chainward_store::open("sqlite::memory:").await?;
+    let tls = Some(chainward_server::TlsFiles { cert, key: dir.join("missing.pem") });
+    let config = ServerConfig { listen: "127.0.0.1:0".parse()?, tls, ..ServerConfig::default() };
+    match launch(config, store).await {
+        Err(e @ ServerError::Tls(_)) => assert!(e.to_string().contains("missing.pem"), "{e}"),
+        Err(other) => return Err(format!("expected a TLS error, got {other}").into()),
+        Ok(server) => {
+            server.shutdown().await?;
+            return Err("the server started without its key".into());
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn non_loopback_listening_is_allowed_once_an_admin_exists() -> TestResult {
+    let store = chainward_store::open("sqlite::memory:").await?;
+    store
+        .create_user(chainward_core::access::NewUser {
+            username: "root".into(),
+            display_name: String::new(),
+            email: None,
+            role: chainward_core::model::Role::Admin,
+            supplier: None,
+            password_hash: chainward_server::auth::hash_password("a sound admin passphrase")?,
+            must_change_password: false,
+        })
+        .await?;
+    let config = ServerConfig { listen: "0.0.0.0:0".parse()?, ..ServerConfig::default() };
+    let server = launch(config, store).await?;
+    assert!(server.setup_url().is_none(), "a set-up link was opened although an admin exists");
+    // Talk to it over loopback only.
+    let url = format!("http://127.0.0.1:{}/healthz", server.addr().port());
+    let response = Client::builder().no_proxy().build()?.get(url).send().await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    server.shutdown().await?;
     Ok(())
 }
