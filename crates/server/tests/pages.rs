@@ -208,3 +208,31 @@ async fn search_finds_suppliers_offerings_and_services_by_name() -> TestResult {
     assert!(!page.contains("<script>") && page.contains("&#60;script&#62;"));
     w.stop().await
 }
+
+#[tokio::test]
+async fn oversized_forms_are_413_and_svg_labels_are_escaped() -> TestResult {
+    let Some(store) = database(false).await? else { return Ok(()) };
+    let w = World::start(store).await?;
+    let huge = "x".repeat(3 << 20);
+    let r = w.post_form(ADMIN, "/suppliers", &[("name", "Huge"), ("kind", "hosting"), ("description", &huge)]).await?;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(w.store.find_supplier("Huge").await.is_err());
+
+    let evil = "<script>alert(1)</script>&\"'";
+    let r = w
+        .post_form(
+            ADMIN,
+            "/suppliers",
+            &[("name", evil), ("kind", "hosting"), ("tier", "2"), ("status", "active"), ("data_access", "none")],
+        )
+        .await?;
+    let status = r.status();
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}", r.text().await?);
+    let created = w.store.find_supplier(evil).await?;
+    let svg = w.ui(ADMIN, Method::GET, &format!("/suppliers/{}/chain.svg", created.id)).send().await?;
+    assert!(svg.headers()["content-type"].to_str()?.starts_with("image/svg+xml"));
+    let text = svg.text().await?;
+    assert!(text.contains("<svg") && !text.contains("<script"), "{text}");
+    assert!(text.contains("&lt;script&gt;"), "the label is not escaped: {text}");
+    w.stop().await
+}
