@@ -425,7 +425,7 @@ pub enum ServiceTable {
 pub enum OfferingCommand {
     /// Register an offering of a supplier.
     Add {
-        /// Name (unique).
+        /// Name (unique at the supplier; other suppliers may use it too).
         name: String,
         /// The supplier (id, name, LEI, DUNS or VAT).
         #[arg(long)]
@@ -439,7 +439,7 @@ pub enum OfferingCommand {
     },
     /// Change an offering's fields.
     Update {
-        /// Id or name.
+        /// Id or name; `"Supplier / Name"` where several suppliers offer one of that name.
         offering: String,
         /// New name.
         #[arg(long)]
@@ -471,17 +471,17 @@ pub enum OfferingCommand {
     },
     /// Show an offering with its releases and the services that use it.
     Show {
-        /// Id or name.
+        /// Id or name; `"Supplier / Name"` where several suppliers offer one of that name.
         offering: String,
     },
     /// Delete an offering.
     Delete {
-        /// Id or name.
+        /// Id or name; `"Supplier / Name"` where several suppliers offer one of that name.
         offering: String,
     },
     /// Record a release of an offering.
     Release {
-        /// Id or name.
+        /// Id or name; `"Supplier / Name"` where several suppliers offer one of that name.
         offering: String,
         /// The release's version.
         #[arg(value_name = "VERSION")]
@@ -517,6 +517,7 @@ pub enum ServiceCommand {
         rto_hours: Option<u32>,
         /// An offering it uses, with alternatives after `=` separated by `|`:
         /// `--uses "Identra SSO"` or `--uses "Mailstream Email=PostBeacon Mail"`. Repeatable.
+        /// Where several suppliers offer one of a name, write `Supplier / Name`.
         #[arg(long)]
         uses: Vec<String>,
     },

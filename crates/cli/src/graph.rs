@@ -26,21 +26,33 @@ async fn resolve(store: &dyn Store, graph: &ChainGraph, reference: &str, kind: O
     {
         found.push((NodeKindArg::Supplier, NodeKey::Supplier(s.id)));
     }
-    if want(NodeKindArg::Offering)
-        && let Some(o) = not_found_is_none(store.find_offering(reference).await)?
-    {
-        found.push((NodeKindArg::Offering, NodeKey::Offering(o.id)));
+    // Several suppliers may offer something of that name: that is the answer only when the
+    // name means nothing else, which `--kind` would have to settle first.
+    let mut ambiguous_offering = None;
+    if want(NodeKindArg::Offering) {
+        match store.find_offering(reference).await {
+            Ok(o) => found.push((NodeKindArg::Offering, NodeKey::Offering(o.id))),
+            Err(StoreError::NotFound { .. }) => {}
+            Err(StoreError::Conflict(message)) => ambiguous_offering = Some(message),
+            Err(e) => return Err(e.into()),
+        }
     }
     if want(NodeKindArg::Service)
         && let Some(s) = not_found_is_none(store.find_service(reference).await)?
     {
         found.push((NodeKindArg::Service, NodeKey::Service(s.id)));
     }
-    match found.as_slice() {
-        [] => bail!("nothing named {reference:?}{}", kind.map(|k| format!(" of kind {k:?}")).unwrap_or_default()),
-        [(_, key)] => graph.find(*key).ok_or_else(|| anyhow::anyhow!("{reference:?} is not in the graph")),
-        many => {
-            let kinds: Vec<String> = many.iter().map(|(k, _)| format!("{k:?}").to_lowercase()).collect();
+    match (found.as_slice(), ambiguous_offering) {
+        ([], Some(message)) => bail!("{message}"),
+        ([], None) => {
+            bail!("nothing named {reference:?}{}", kind.map(|k| format!(" of kind {k:?}")).unwrap_or_default())
+        }
+        ([(_, key)], None) => graph.find(*key).ok_or_else(|| anyhow::anyhow!("{reference:?} is not in the graph")),
+        (many, ambiguous_offering) => {
+            let mut kinds: Vec<String> = many.iter().map(|(k, _)| format!("{k:?}").to_lowercase()).collect();
+            if ambiguous_offering.is_some() {
+                kinds.push("offering".into());
+            }
             bail!("{reference:?} names a {}; say which with --kind", kinds.join(" and a "))
         }
     }

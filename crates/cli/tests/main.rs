@@ -334,6 +334,31 @@ fn registry_commands_add_show_list_and_delete() {
 }
 
 #[test]
+fn offerings_of_the_same_name_are_told_apart_by_their_supplier() {
+    let s = Scratch::new("same-name");
+    for supplier in ["Acme Cloud", "Other Cloud"] {
+        s.ok(&["supplier", "add", supplier, "--kind", "cloud-service-provider"]);
+        s.ok(&["offering", "add", "Portal", "--supplier", supplier, "--kind", "software"]);
+    }
+    let out = s.run(&["offering", "add", "portal", "--supplier", "Acme Cloud", "--kind", "software"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the supplier has an offering named \"Portal\" already"));
+    // A bare name two suppliers offer is refused with a hint; the qualified name works.
+    let out = s.run(&["offering", "show", "Portal"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("write it as \"Supplier / Portal\""), "{stderr}");
+    assert_eq!(s.json(&["offering", "show", "other cloud / portal"])["supplier_name"], "Other Cloud");
+    s.ok(&["offering", "release", "Acme Cloud / Portal", "1.0"]);
+    s.ok(&["service", "add", "Shop", "--criticality", "1", "--uses", "Acme Cloud / Portal=Other Cloud / Portal"]);
+    let deps = s.json(&["graph", "dependents", "Acme Cloud / Portal"]);
+    assert_eq!(names(&deps, "name"), ["Shop"]);
+    let out = s.run(&["graph", "dependents", "Portal"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is ambiguous"));
+}
+
+#[test]
 fn bad_input_exits_2_with_the_reason_on_stderr() {
     let s = Scratch::new("bad");
     let cases: &[(&[&str], &str)] = &[

@@ -82,7 +82,7 @@ pub struct SubcontractRow {
 pub struct OfferingRow {
     /// The supplier (name, LEI, DUNS or VAT number).
     pub supplier: String,
-    /// The offering's name.
+    /// The offering's name, unique at its supplier.
     pub name: String,
     /// Kind.
     pub kind: OfferingKind,
@@ -93,7 +93,8 @@ pub struct OfferingRow {
 /// A release by names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReleaseRow {
-    /// The offering's name.
+    /// The offering: its name, or `Supplier / Name` where several suppliers offer one of
+    /// that name.
     pub offering: String,
     /// Version.
     pub version: String,
@@ -123,11 +124,11 @@ pub struct ServiceRow {
 pub struct UseRow {
     /// The service's name.
     pub service: String,
-    /// The offering's name.
+    /// The offering, named as in [`ReleaseRow::offering`].
     pub offering: String,
     /// What for.
     pub purpose: Option<String>,
-    /// Names of replacement offerings.
+    /// Replacement offerings, named as in [`ReleaseRow::offering`].
     pub alternatives: Vec<String>,
 }
 
@@ -206,7 +207,8 @@ impl RegistryBatch {
         }
         let mut offerings = HashMap::new();
         for o in &self.offerings {
-            check(Table::Offerings, "name", o.line, fold(&o.row.name), &mut offerings);
+            // Offering names are unique per supplier, not across the registry.
+            check(Table::Offerings, "name", o.line, pair(&o.row.supplier, &o.row.name), &mut offerings);
         }
         let mut releases = HashMap::new();
         for r in &self.releases {
@@ -327,5 +329,28 @@ mod tests {
                 "suppliers line 5, column vat: duplicate key \"de123456789\": line 2 has it already",
             ]
         );
+    }
+
+    #[test]
+    fn offering_names_repeat_only_within_a_supplier() {
+        let offering = |line: u64, supplier: &str, name: &str| Line {
+            line,
+            row: OfferingRow {
+                supplier: supplier.into(),
+                name: name.into(),
+                kind: OfferingKind::Software,
+                description: None,
+            },
+        };
+        let batch = RegistryBatch {
+            offerings: vec![
+                offering(2, "Acme", "Portal"),
+                offering(3, "Rival", "Portal"),
+                offering(4, "acme", "PORTAL"),
+            ],
+            ..RegistryBatch::default()
+        };
+        let problems: Vec<String> = batch.duplicate_keys().iter().map(ToString::to_string).collect();
+        assert_eq!(problems, ["offerings line 4, column name: duplicate key \"acme / portal\": line 2 has it already"]);
     }
 }

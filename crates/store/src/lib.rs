@@ -165,15 +165,20 @@ pub trait Store: Send + Sync + 'static {
     /// links.
     async fn list_subcontracts(&self, supplier: Option<SupplierId>) -> Result<Vec<Subcontract>>;
 
-    /// Creates an offering.
+    /// Creates an offering; `Conflict` when its supplier has one of that name (case-insensitive)
+    /// already. Other suppliers' offerings may have the same name.
     async fn create_offering(&self, data: OfferingData) -> Result<Offering>;
-    /// Replaces an offering's data.
+    /// Replaces an offering's data; names are unique per supplier, as for `create_offering`.
     async fn update_offering(&self, id: OfferingId, data: OfferingData) -> Result<Offering>;
     /// Deletes an offering with its releases and the uses of it.
     async fn delete_offering(&self, id: OfferingId) -> Result<()>;
     /// One offering by id.
     async fn get_offering(&self, id: OfferingId) -> Result<Offering>;
-    /// One offering by id or name.
+    /// One offering by id, by `Supplier / Name` (the supplier by any of its references) or
+    /// by a bare name. Offering names are unique per supplier only: a bare name that several
+    /// offerings within the caller's reach have answers [`StoreError::Conflict`] and asks for
+    /// the qualified form or the id. A supplier-scoped caller's reach is its own offerings,
+    /// so it never meets an ambiguity that another supplier's offering causes.
     async fn find_offering(&self, reference: &str) -> Result<Offering>;
     /// Offerings matching a filter, by name; `NotFound` when the filter names a supplier
     /// that does not exist (or lies out of the caller's reach).
@@ -200,13 +205,16 @@ pub trait Store: Send + Sync + 'static {
     async fn list_services(&self, filter: &ServiceFilter, page: Page) -> Result<Paged<Service>>;
 
     /// Applies a batch in one transaction: upserts suppliers (matched by LEI, DUNS, VAT,
-    /// then name), links, offerings, releases, services and uses, resolving names. With
+    /// then name), links, offerings (matched by supplier and name), releases, services and
+    /// uses, resolving names (offerings as [`find_offering`](Store::find_offering) does). With
     /// [`ImportMode::AllOrNothing`] any bad row means nothing is written; with
     /// [`ImportMode::SkipBad`] the good rows are written; with [`ImportMode::DryRun`]
     /// everything is checked and rolled back. Re-applying the same batch
     /// changes nothing.
     async fn import(&self, batch: RegistryBatch, mode: ImportMode) -> Result<ImportReport>;
-    /// The whole registry as a batch, names as references, sorted by name.
+    /// The whole registry as a batch, names as references, sorted by name. An offering
+    /// whose name another supplier's offering shares is referred to as `Supplier / Name`,
+    /// so that importing the export finds each again.
     async fn export(&self) -> Result<RegistryBatch>;
     /// A number that changes whenever anything in the registry changes (database
     /// triggers bump it in the writing transaction, whoever writes). Caches of derived data

@@ -757,6 +757,32 @@ pub(crate) fn check_alternatives(u: &ServiceUse) -> Result<(), InvalidValue> {
     Ok(())
 }
 
+/// How an export refers to each offering: by its bare name where no other offering has it,
+/// as `Supplier / Name` where several suppliers offer one of that name, so that the import
+/// finds each again. A name holding ` / ` is qualified too, lest its bare form read as the
+/// offering of a supplier named like its first part.
+pub(crate) fn offering_references(
+    offerings: &[Offering],
+    supplier_name: impl Fn(&Uuid) -> String,
+) -> HashMap<Uuid, String> {
+    let mut n_named: HashMap<String, usize> = HashMap::new();
+    for o in offerings {
+        *n_named.entry(fold(&o.data.name)).or_default() += 1;
+    }
+    offerings
+        .iter()
+        .map(|o| {
+            let shared = n_named.get(&fold(&o.data.name)).is_some_and(|n| *n > 1);
+            let reference = if shared || o.data.name.contains(" / ") {
+                format!("{} / {}", supplier_name(&o.data.supplier.0), o.data.name)
+            } else {
+                o.data.name.clone()
+            };
+            (o.id.0, reference)
+        })
+        .collect()
+}
+
 /// The forms a supplier reference may take, normalised like the stored values.
 pub(crate) struct SupplierKeys {
     /// Case-folded name.
@@ -920,6 +946,10 @@ pub(crate) fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
+/// How stale a session's `last_seen_at` may get before a request writes it again (the idle
+/// timeout is measured with this precision).
+pub(crate) const SESSION_TOUCH: time::Duration = time::Duration::seconds(30);
+
 /// Writes the whole [`Store`](crate::Store) implementation for one backend.
 ///
 /// `$store` is the store type (a struct with a `pool` and a `caller` field), `$db` the sqlx
@@ -974,7 +1004,7 @@ macro_rules! store_impl {
                         .fetch_one(&mut *c)
                         .await?;
                 let sql = format!(
-                    "SELECT {cols} FROM {table}{} ORDER BY name_key LIMIT {} OFFSET {}",
+                    "SELECT {cols} FROM {table}{} ORDER BY name_key, id LIMIT {} OFFSET {}",
                     w.sql,
                     w.next_placeholder(1),
                     w.next_placeholder(2)
@@ -1100,7 +1130,11 @@ macro_rules! store_impl {
                     .await?)
             }
 
-            /// The id of an offering within reach by id or name.
+            /// The id of an offering within reach by id, by a bare name or by a qualified
+            /// `Supplier / Name` (see `qualified_offering`). Offering names are unique per supplier
+            /// only: a reference that fits several offerings within reach is a conflict that says how
+            /// to write it instead. Only offerings within reach count, so a scoped caller never
+            /// learns of another supplier's offering through an ambiguity.
             async fn offering_ref(c: &mut Conn, reference: &str, reach: Option<Uuid>) -> R<Option<Uuid>> {
                 if let Ok(id) = Uuid::parse_str(reference.trim()) {
                     let found: Option<Uuid> = sqlx::query_scalar(
@@ -1114,13 +1148,60 @@ macro_rules! store_impl {
                         return Ok(found);
                     }
                 }
-                Ok(sqlx::query_scalar(
+                let named: Vec<Uuid> = sqlx::query_scalar(
                     "SELECT id FROM offerings WHERE name_key = $1 AND ($2 IS NULL OR supplier_id = $2)",
                 )
                 .bind(fold(reference))
                 .bind(reach)
-                .fetch_optional(&mut *c)
-                .await?)
+                .fetch_all(&mut *c)
+                .await?;
+                let qualified = qualified_offering(c, reference, reach).await?;
+                match (named.as_slice(), qualified) {
+                    ([], found) => Ok(found),
+                    ([id], None) => Ok(Some(*id)),
+                    ([id], Some(other)) if *id == other => Ok(Some(*id)),
+                    (many, None) => Err(StoreError::Conflict(format!(
+                        "offering name {:?} is ambiguous: {} suppliers offer one; write it as \"Supplier / {}\" \
+                         or use its id",
+                        reference.trim(),
+                        many.len(),
+                        reference.trim()
+                    ))
+                    .into()),
+                    (_, Some(_)) => Err(StoreError::Conflict(format!(
+                        "offering reference {:?} is ambiguous: it is the name of an offering and, as \
+                         \"Supplier / Offering\", names another; use the offering's id",
+                        reference.trim()
+                    ))
+                    .into()),
+                }
+            }
+
+            /// The offering within reach that a `Supplier / Name` reference names: the supplier by
+            /// any of its references (as `supplier_ref`), the offering by its name at that
+            /// supplier. The reference is split at its last ` / ` first, then at earlier ones, so
+            /// that supplier names and offering names may hold a ` / ` themselves.
+            async fn qualified_offering(c: &mut Conn, reference: &str, reach: Option<Uuid>) -> R<Option<Uuid>> {
+                const SEPARATOR: &str = " / ";
+                let reference = reference.trim();
+                for (at, _) in reference.rmatch_indices(SEPARATOR) {
+                    let (supplier, rest) = reference.split_at(at);
+                    let name = rest.strip_prefix(SEPARATOR).unwrap_or(rest);
+                    if supplier.trim().is_empty() || name.trim().is_empty() {
+                        continue;
+                    }
+                    let Some(supplier) = supplier_ref(c, supplier, reach).await? else { continue };
+                    let found: Option<Uuid> =
+                        sqlx::query_scalar("SELECT id FROM offerings WHERE supplier_id = $1 AND name_key = $2")
+                            .bind(supplier)
+                            .bind(fold(name))
+                            .fetch_optional(&mut *c)
+                            .await?;
+                    if found.is_some() {
+                        return Ok(found);
+                    }
+                }
+                Ok(None)
             }
 
             async fn exists(c: &mut Conn, table: &'static str, id: Uuid) -> R<bool> {
@@ -1415,15 +1496,19 @@ macro_rules! store_impl {
                 if !supplier_visible(c, data.supplier.0, reach).await? {
                     return Err(Fail::not_found("supplier", "supplier", data.supplier));
                 }
+                // Names are unique per supplier: another supplier's offering of the same name is
+                // no conflict, and a supplier-scoped caller learns nothing of it.
                 let own = existing.map_or(Uuid::nil(), |o| o.id.0);
-                let taken: Option<String> =
-                    sqlx::query_scalar("SELECT name FROM offerings WHERE name_key = $1 AND id <> $2")
-                        .bind(fold(&data.name))
-                        .bind(own)
-                        .fetch_optional(&mut *c)
-                        .await?;
+                let taken: Option<String> = sqlx::query_scalar(
+                    "SELECT name FROM offerings WHERE supplier_id = $1 AND name_key = $2 AND id <> $3",
+                )
+                .bind(data.supplier.0)
+                .bind(fold(&data.name))
+                .bind(own)
+                .fetch_optional(&mut *c)
+                .await?;
                 if let Some(name) = taken {
-                    return Err(Fail::conflict("name", format!("an offering named {name:?} exists already")));
+                    return Err(Fail::conflict("name", format!("the supplier has an offering named {name:?} already")));
                 }
                 let now = now();
                 let (id, created_at, outcome) = match existing {
@@ -1753,7 +1838,10 @@ macro_rules! store_impl {
             async fn resolve(c: &mut Conn, entity: &'static str, column: &'static str, reference: &str) -> R<Uuid> {
                 let found = match entity {
                     "supplier" => supplier_ref(c, reference, None).await?,
-                    "offering" => offering_ref(c, reference, None).await?,
+                    // An ambiguous offering name is the fault of this column.
+                    "offering" => {
+                        offering_ref(c, reference, None).await.map_err(|f| Fail { column: Some(column), ..f })?
+                    }
                     _ => service_ref(c, reference).await?,
                 };
                 found.ok_or_else(|| Fail::not_found(column, entity, reference))
@@ -1815,7 +1903,14 @@ macro_rules! store_impl {
                     description: row.description,
                 };
                 let data = validate_offering(data)?;
-                let existing = match offering_ref(c, &data.name, None).await? {
+                // An offering is known by its supplier and its name (unique per supplier).
+                let id: Option<Uuid> =
+                    sqlx::query_scalar("SELECT id FROM offerings WHERE supplier_id = $1 AND name_key = $2")
+                        .bind(data.supplier.0)
+                        .bind(fold(&data.name))
+                        .fetch_optional(&mut *c)
+                        .await?;
+                let existing = match id {
                     Some(id) => offering_by_id(c, id, None).await?,
                     None => None,
                 };
@@ -1914,7 +2009,8 @@ macro_rules! store_impl {
                 }
                 let mut seen = Seen::default();
                 for Line { line, row } in batch.offerings {
-                    if seen.repeated(&[("name", Some(row.name.clone()))]) {
+                    let key = format!("{} / {}", fold(&row.supplier), fold(&row.name));
+                    if seen.repeated(&[("name", Some(key))]) {
                         continue;
                     }
                     let mut savepoint = sqlx::Connection::begin(&mut *c).await?;
@@ -2003,9 +2099,10 @@ macro_rules! store_impl {
                 ))
                 .fetch_all(&mut *c)
                 .await?;
-                let offerings = rows.into_iter().map(Offering::try_from).collect::<Result<Vec<_>>>()?;
-                let offering_names: HashMap<Uuid, String> =
-                    offerings.iter().map(|o| (o.id.0, o.data.name.clone())).collect();
+                let mut offerings = rows.into_iter().map(Offering::try_from).collect::<Result<Vec<_>>>()?;
+                // Offerings of the same name sort by supplier, so that exports compare equal.
+                offerings.sort_by_cached_key(|o| (fold(&o.data.name), fold(&supplier_name(&o.data.supplier.0))));
+                let offering_names = offering_references(&offerings, &supplier_name);
                 let offering_name = |id: &Uuid| offering_names.get(id).cloned().unwrap_or_else(|| id.to_string());
                 let offering_rows = offerings
                     .iter()
@@ -2022,7 +2119,8 @@ macro_rules! store_impl {
 
                 let releases: Vec<ReleaseRec> = sqlx::query_as(
                     "SELECT r.id, r.offering_id, r.version, r.released_on, r.created_at, r.updated_at \
-                     FROM releases r JOIN offerings o ON o.id = r.offering_id ORDER BY o.name_key, r.version",
+                     FROM releases r JOIN offerings o ON o.id = r.offering_id \
+                     JOIN suppliers s ON s.id = o.supplier_id ORDER BY o.name_key, s.name_key, r.version",
                 )
                 .fetch_all(&mut *c)
                 .await?;
@@ -2839,32 +2937,34 @@ macro_rules! store_impl {
 
                 async fn session(&self, id_hash: &str, idle: time::Duration) -> Result<Option<(Session, User)>> {
                     unscoped(&self.caller, "manage sessions")?;
-                    let mut tx = self.pool.begin_with($begin_write).await?;
+                    // Every request asks this: reads take no write lock, and `last_seen_at`
+                    // is written at most every SESSION_TOUCH, not on every request.
+                    let mut c = self.pool.acquire().await?;
                     let row: Option<SessionRec> = sqlx::query_as(concat!(
                         "SELECT ",
                         $crate::shared::session_cols!(),
                         " FROM sessions WHERE id_hash = $1"
                     ))
                     .bind(id_hash)
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut *c)
                     .await?;
                     let Some(mut session) = row.map(Session::from) else { return Ok(None) };
                     let now = now();
                     if now >= session.expires_at || now - session.last_seen_at > idle {
-                        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&mut *tx).await?;
-                        tx.commit().await?;
+                        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&mut *c).await?;
                         return Ok(None);
                     }
-                    let Some(user) = user_by_id(&mut tx, session.user.0).await?.filter(|u| !u.disabled) else {
+                    let Some(user) = user_by_id(&mut c, session.user.0).await?.filter(|u| !u.disabled) else {
                         return Ok(None);
                     };
-                    sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
-                        .bind(id_hash)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                    tx.commit().await?;
-                    session.last_seen_at = now;
+                    if now - session.last_seen_at >= $crate::shared::SESSION_TOUCH {
+                        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
+                            .bind(id_hash)
+                            .bind(now)
+                            .execute(&mut *c)
+                            .await?;
+                        session.last_seen_at = now;
+                    }
                     Ok(Some((session, user)))
                 }
 

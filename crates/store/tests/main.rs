@@ -176,6 +176,9 @@ stories!(
     supplier_scope_hides_other_suppliers,
     supplier_scope_forbids_what_lies_outside_a_supplier,
     supplier_scope_changes_only_the_profile,
+    offering_names_are_unique_per_supplier,
+    imports_resolve_qualified_offering_names,
+    exports_qualify_shared_offering_names,
     everyone_looks_after_their_own_account,
     every_change_leaves_an_audit_entry,
     imports_audit_each_written_row,
@@ -603,9 +606,11 @@ async fn unique_names_conflict(db: Db) {
     let msg = conflict_message(store.update_supplier(other.id, named("acme")).await);
     assert!(msg.contains("\"Acme\""), "{msg}");
 
+    // Offering names are unique per supplier: another supplier may use the name.
     store.create_offering(offering(acme.id, "Widget")).await.unwrap();
-    let msg = conflict_message(store.create_offering(offering(other.id, "WIDGET")).await);
-    assert!(msg.contains("\"Widget\""), "{msg}");
+    let msg = conflict_message(store.create_offering(offering(acme.id, "WIDGET")).await);
+    assert_eq!(msg, "the supplier has an offering named \"Widget\" already");
+    store.create_offering(offering(other.id, "WIDGET")).await.unwrap();
 
     store.create_service(service("Shop", vec![])).await.unwrap();
     let msg = conflict_message(store.create_service(service("shop", vec![])).await);
@@ -1241,6 +1246,227 @@ async fn supplier_scope_changes_only_the_profile(db: Db) {
     let message = conflict_message(portal.update_supplier(t.acme.id, taken).await);
     assert!(!message.contains("Rival"), "{message}");
     assert!(message.contains("lei"), "{message}");
+}
+
+/// [`two_suppliers`], and an offering "Portal" at each:
+///
+/// ```text
+///   Acme Cloud ──── Acme Edge, Portal
+///   Rival Systems ── Rival DB, Portal
+/// ```
+async fn offering_names_are_unique_per_supplier(db: Db) {
+    let store = db.store().await;
+    let t = two_suppliers(&store).await;
+    let ours = store.create_offering(offering(t.acme.id, "Portal")).await.unwrap();
+    let theirs = store.create_offering(offering(t.rival.id, "portal")).await.unwrap();
+
+    // The same supplier twice conflicts, whether created or renamed.
+    let msg = conflict_message(store.create_offering(offering(t.acme.id, " PORTAL ")).await);
+    assert_eq!(msg, "the supplier has an offering named \"Portal\" already");
+    let msg = conflict_message(store.update_offering(t.edge.id, offering(t.acme.id, "portal")).await);
+    assert_eq!(msg, "the supplier has an offering named \"Portal\" already");
+
+    // A supplier-scoped caller takes names only another supplier uses without a hint of it.
+    let rival_mail = store.create_offering(offering(t.rival.id, "Rival Mail")).await.unwrap();
+    let portal = as_supplier(&store, t.acme.id);
+    let copy = portal.create_offering(offering(t.acme.id, "Rival DB")).await.unwrap();
+    let renamed = portal.update_offering(t.edge.id, offering(t.acme.id, "rival mail")).await.unwrap();
+    assert_eq!(renamed.data.name, "rival mail");
+    let msg = conflict_message(portal.create_offering(offering(t.acme.id, "RIVAL DB")).await);
+    assert_eq!(msg, "the supplier has an offering named \"Rival DB\" already");
+    assert_eq!(store.get_offering(rival_mail.id).await.unwrap(), rival_mail);
+    assert_eq!(store.get_offering(t.rival_db.id).await.unwrap(), t.rival_db);
+
+    // A bare name is ambiguous for a caller who sees several offerings of it...
+    let msg = conflict_message(store.find_offering(" portal ").await);
+    assert_eq!(
+        msg,
+        "offering name \"portal\" is ambiguous: 2 suppliers offer one; write it as \"Supplier / portal\" or use its id"
+    );
+    conflict_message(store.find_offering("Rival DB").await);
+    // ...and unique for each supplier, who sees only its own.
+    assert_eq!(portal.find_offering("Portal").await.unwrap(), ours);
+    assert_eq!(portal.find_offering("rival db").await.unwrap(), copy);
+    assert_eq!(as_supplier(&store, t.rival.id).find_offering("PORTAL").await.unwrap(), theirs);
+    assert_eq!(as_supplier(&store, t.rival.id).find_offering("Rival DB").await.unwrap(), t.rival_db);
+
+    // Qualified by any reference of the supplier.
+    let acme_id = t.acme.id.to_string();
+    for reference in [
+        "Acme Cloud / Portal",
+        " acme cloud / PORTAL ",
+        &format!("{ACME_LEI} / Portal"),
+        &format!("{acme_id} / portal"),
+    ] {
+        assert_eq!(store.find_offering(reference).await.unwrap(), ours, "{reference}");
+        assert_eq!(portal.find_offering(reference).await.unwrap(), ours, "{reference}");
+    }
+    assert_eq!(store.find_offering(&format!("{LEI} / portal")).await.unwrap(), theirs);
+    assert_eq!(store.find_offering(&theirs.id.to_string()).await.unwrap(), theirs);
+    // Another supplier's qualified offering is, for a scoped caller, nobody's.
+    hidden(portal.find_offering("Rival Systems / Portal").await, "offering", "Rival Systems / Portal");
+    hidden(store.find_offering("Nobody / Portal").await, "offering", "Nobody / Portal");
+    hidden(store.find_offering("Acme Cloud / Rival DB / x").await, "offering", "Acme Cloud / Rival DB / x");
+
+    // Names may hold " / " themselves: the reference is split at each, the last first.
+    let eu = store.create_offering(offering(t.acme.id, "Edge / EU")).await.unwrap();
+    assert_eq!(store.find_offering("edge / eu").await.unwrap(), eu);
+    assert_eq!(store.find_offering("Acme Cloud / Edge / EU").await.unwrap(), eu);
+    // A reference that is one offering's name and, qualified, another's says so.
+    let edge = store.create_supplier(named("Edge")).await.unwrap();
+    store.create_offering(offering(edge.id, "EU")).await.unwrap();
+    let msg = conflict_message(store.find_offering("Edge / EU").await);
+    assert!(msg.contains("\"Edge / EU\" is ambiguous") && msg.contains("use the offering's id"), "{msg}");
+}
+
+/// Rows for two suppliers that each offer a "Portal", the Rival also "Rival DB" and, with a
+/// ` / ` in its name, "Edge / EU":
+///
+/// ```text
+///   Acme Cloud ──── Portal ── 1.0          Shop ──uses──> Rival Systems / Portal
+///   Rival Systems ── Portal                     (alternative: Acme Cloud / Portal)
+///                 ── Rival DB ── 2.0
+///                 ── Edge / EU ── 3.0
+/// ```
+fn portals() -> RegistryBatch {
+    let mut rival = named("Rival Systems");
+    rival.legal_ids.lei = Some(LEI.into());
+    let offering_row = |supplier: &str, name: &str| OfferingRow {
+        supplier: supplier.into(),
+        name: name.into(),
+        kind: OfferingKind::Software,
+        description: None,
+    };
+    let release = |offering: &str, version: &str| ReleaseRow {
+        offering: offering.into(),
+        version: version.into(),
+        released_on: None,
+    };
+    RegistryBatch {
+        suppliers: vec![line(2, acme()), line(3, rival)],
+        offerings: vec![
+            line(2, offering_row("Acme Cloud", "Portal")),
+            line(3, offering_row(LEI, "portal")),
+            line(4, offering_row("Rival Systems", "Rival DB")),
+            line(5, offering_row("Rival Systems", "Edge / EU")),
+        ],
+        releases: vec![
+            line(2, release("acme cloud / portal", "1.0")),
+            line(3, release("Rival DB", "2.0")),
+            line(4, release("Rival Systems / Edge / EU", "3.0")),
+        ],
+        services: vec![line(
+            2,
+            ServiceRow {
+                name: "Shop".into(),
+                owner: None,
+                owner_email: None,
+                rto_hours: None,
+                criticality: Tier::ONE,
+                description: None,
+            },
+        )],
+        uses: vec![line(
+            2,
+            UseRow {
+                service: "Shop".into(),
+                offering: format!("{LEI} / Portal"),
+                purpose: None,
+                alternatives: vec!["Acme Cloud / PORTAL".into()],
+            },
+        )],
+        ..RegistryBatch::default()
+    }
+}
+
+async fn imports_resolve_qualified_offering_names(db: Db) {
+    let store = db.store().await;
+    let report = clean(store.import(portals(), ImportMode::AllOrNothing).await);
+    assert_eq!(counts(&report, Table::Offerings).created, 4, "a name at another supplier is another offering");
+    let ours = store.find_offering("Acme Cloud / Portal").await.unwrap();
+    let theirs = store.find_offering("Rival Systems / Portal").await.unwrap();
+    assert_ne!(ours.data.supplier, theirs.data.supplier);
+    let versions = |o: &Offering| {
+        let (store, id) = (Arc::clone(&store), o.id);
+        async move { store.list_releases(id).await.unwrap().into_iter().map(|r| r.data.version).collect::<Vec<_>>() }
+    };
+    assert_eq!(versions(&ours).await, ["1.0"]);
+    assert!(versions(&theirs).await.is_empty());
+    assert_eq!(versions(&store.find_offering("Rival DB").await.unwrap()).await, ["2.0"]);
+    assert_eq!(versions(&store.find_offering("Edge / EU").await.unwrap()).await, ["3.0"]);
+    let shop = store.find_service("Shop").await.unwrap();
+    assert_eq!(shop.data.uses, [ServiceUse { offering: theirs.id, purpose: None, alternatives: vec![ours.id] }]);
+
+    // Again: every offering is found by its supplier and name, nothing changes.
+    let again = clean(store.import(portals(), ImportMode::AllOrNothing).await);
+    assert_eq!(again.n_changed(), 0, "{:?}", again.counts);
+
+    // A bare name two suppliers offer is the fault of the column that holds it.
+    let mut batch = portals();
+    batch.releases.push(line(5, ReleaseRow { offering: "Portal".into(), version: "9".into(), released_on: None }));
+    batch.uses.push(line(
+        3,
+        UseRow {
+            service: "Shop".into(),
+            offering: "Rival DB".into(),
+            purpose: None,
+            alternatives: vec!["portal".into()],
+        },
+    ));
+    let report = store.import(batch, ImportMode::SkipBad).await.unwrap();
+    let problems: Vec<(Table, u64, Option<&str>, &str)> =
+        report.problems.iter().map(|p| (p.table, p.line, p.column.as_deref(), p.reason.as_str())).collect();
+    let ambiguous = |name: &str| {
+        format!(
+            "offering name {name:?} is ambiguous: 2 suppliers offer one; write it as \"Supplier / {name}\" or use its id"
+        )
+    };
+    assert_eq!(
+        problems,
+        [
+            (Table::Releases, 5, Some("offering"), ambiguous("Portal").as_str()),
+            (Table::ServiceUses, 3, Some("alternatives"), ambiguous("portal").as_str()),
+        ]
+    );
+}
+
+async fn exports_qualify_shared_offering_names(db: Db) {
+    let store = db.store().await;
+    clean(store.import(portals(), ImportMode::AllOrNothing).await);
+    let exported = store.export().await.unwrap();
+    // Offering rows name their supplier anyway; references qualify where a bare name would
+    // be ambiguous, or where it holds a " / " itself.
+    let offerings: Vec<(&str, &str)> =
+        exported.offerings.iter().map(|o| (o.row.supplier.as_str(), o.row.name.as_str())).collect();
+    assert_eq!(
+        offerings,
+        [
+            ("Rival Systems", "Edge / EU"),
+            ("Acme Cloud", "Portal"),
+            ("Rival Systems", "portal"),
+            ("Rival Systems", "Rival DB")
+        ]
+    );
+    let releases: Vec<&str> = exported.releases.iter().map(|r| r.row.offering.as_str()).collect();
+    assert_eq!(releases, ["Rival Systems / Edge / EU", "Acme Cloud / Portal", "Rival DB"]);
+    let uses: Vec<(&str, Vec<&str>)> = exported
+        .uses
+        .iter()
+        .map(|u| (u.row.offering.as_str(), u.row.alternatives.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(uses, [("Rival Systems / portal", vec!["Acme Cloud / Portal"])]);
+
+    let fresh = db.store().await;
+    clean(fresh.import(exported.clone(), ImportMode::AllOrNothing).await);
+    assert_eq!(fresh.export().await.unwrap(), exported);
+    let again = clean(store.import(exported.clone(), ImportMode::AllOrNothing).await);
+    assert_eq!(again.n_changed(), 0, "{:?}", again.counts);
+
+    // Once the name is unique again, references are bare again.
+    store.delete_offering(store.find_offering("Rival Systems / Portal").await.unwrap().id).await.unwrap();
+    let exported = store.export().await.unwrap();
+    let releases: Vec<&str> = exported.releases.iter().map(|r| r.row.offering.as_str()).collect();
+    assert_eq!(releases, ["Rival Systems / Edge / EU", "Portal", "Rival DB"]);
 }
 
 async fn everyone_looks_after_their_own_account(db: Db) {

@@ -385,6 +385,11 @@ fn duplicate_keys_are_reported_on_the_later_line() {
         "service,offering\nShop,Pay\nshop,pay\n",
         &["service-uses line 3, column offering: duplicate key \"shop / pay\": line 2 has it already"],
     );
+    // Offering names repeat only within a supplier.
+    check(
+        "supplier,name,kind\nAcme,Portal,software\nBeta,Portal,software\nacme,PORTAL,software\n",
+        &["offerings line 4, column name: duplicate key \"acme / portal\": line 2 has it already"],
+    );
 }
 
 #[test]
