@@ -554,6 +554,19 @@ async fn cross_supplier_on(postgres: bool) -> TestResult {
     assert!(!page.contains("Other Co"), "the supplier search shows the other supplier");
     let page = w.ui(sup, Method::GET, "/offerings").send().await?.text().await?;
     assert!(!page.contains("Other Product"), "the offering list shows the other supplier's offering");
+    // Its own record comes without our people (the RACI owners).
+    let mut own = w.store.get_supplier(own_s).await?;
+    own.data.owners = serde_json::from_value(
+        json!([{"area": "security", "role": "accountable", "person": "Internal Person", "email": "ip@example.com"}]),
+    )?;
+    w.store.update_supplier(own_s, own.data).await?;
+    let seen: Value = api.get(w.url(&format!("/api/v1/suppliers/{own_s}"))).send().await?.json().await?;
+    assert_eq!(seen["owners"], json!([]), "{seen}");
+    let page = w.ui(sup, Method::GET, &format!("/suppliers/{own_s}")).send().await?.text().await?;
+    assert!(!page.contains("Internal Person"), "the supplier's user sees our owners");
+    let staff: Value = w.api[0].get(w.url(&format!("/api/v1/suppliers/{own_s}"))).send().await?.json().await?;
+    assert_eq!(staff["owners"][0]["person"], "Internal Person");
+
     // The other supplier's data is untouched.
     let other = w.store.get_supplier(other_s).await?;
     assert_eq!(other.data.description, None);

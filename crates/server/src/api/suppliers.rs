@@ -63,6 +63,15 @@ pub struct SubcontractQuery {
     pub limit: Option<u64>,
 }
 
+/// A supplier as the caller may see it: a supplier's own staff do not see which of our
+/// people own the relationship (the RACI owners are ours, and personal data).
+fn shown(db: &Db, mut supplier: domain::Supplier) -> Supplier {
+    if db.caller().supplier_scope().is_some() {
+        supplier.data.owners.clear();
+    }
+    supplier.into()
+}
+
 /// Lists suppliers by name.
 #[utoipa::path(
     get, path = "/api/v1/suppliers", tag = "suppliers",
@@ -83,7 +92,7 @@ pub async fn list_suppliers(db: Db, ApiQuery(query): ApiQuery<SupplierQuery>) ->
     };
     let found = db.list_suppliers(&filter, page).await?;
     Ok(Json(SupplierPage {
-        items: found.items.into_iter().map(Into::into).collect(),
+        items: found.items.into_iter().map(|s| shown(&db, s)).collect(),
         total: found.total,
         offset: page.offset,
         limit: page.limit,
@@ -119,7 +128,8 @@ pub async fn create_supplier(db: Db, ApiJson(input): ApiJson<SupplierInput>) -> 
     )
 )]
 pub async fn get_supplier(db: Db, ApiPath(id): ApiPath<Uuid>) -> Result<Json<Supplier>, ApiError> {
-    Ok(Json(db.get_supplier(domain::SupplierId(id)).await?.into()))
+    let supplier = db.get_supplier(domain::SupplierId(id)).await?;
+    Ok(Json(shown(&db, supplier)))
 }
 
 /// Replaces a supplier's data, owners included.
@@ -142,7 +152,7 @@ pub async fn update_supplier(
 ) -> Result<Json<Supplier>, ApiError> {
     let data = domain::SupplierData::try_from(input).map_err(ApiError::invalid)?;
     let supplier = db.update_supplier(domain::SupplierId(id), data).await?;
-    Ok(Json(supplier.into()))
+    Ok(Json(shown(&db, supplier)))
 }
 
 /// Deletes a supplier with its offerings, releases, links and the uses of its offerings.
