@@ -39,7 +39,12 @@ fn run() -> Result<()> {
 
 /// The workspace root (the parent of this crate's folder).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    // `cargo run` says where this checkout is at run time. The path compiled in is only a
+    // fallback: a build cache shared between checkouts can hand this binary to another one.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// The one setting for the public test data: `CHAINWARD_DATA`, default `../shared/data`

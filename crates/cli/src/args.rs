@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use chainward_core::model::{DataAccess, OfferingKind, Role, SupplierKind, SupplierStatus, Tier};
+use chainward_server::OidcClaim;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// chainward: the ICT supply chain under ISO/IEC 27001:2022 control 5.21.
@@ -97,6 +98,32 @@ pub struct ServeArgs {
     /// The largest CSV upload accepted, in bytes (default 64 MiB).
     #[arg(long, value_name = "BYTES")]
     pub max_upload_bytes: Option<usize>,
+    /// Offer sign-in through this OpenID Connect provider (its issuer URL) beside local
+    /// passwords; needs --oidc-client-id, --oidc-client-secret-file and --oidc-redirect-url.
+    #[arg(
+        long,
+        value_name = "URL",
+        requires_all = ["oidc_client_id", "oidc_client_secret_file", "oidc_redirect_url"]
+    )]
+    pub oidc_issuer: Option<String>,
+    /// Our client id at the OpenID Connect provider.
+    #[arg(long, value_name = "ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+    /// A file holding our client secret at the provider (never on the command line, where
+    /// other users could read it).
+    #[arg(long, value_name = "FILE", requires = "oidc_issuer")]
+    pub oidc_client_secret_file: Option<PathBuf>,
+    /// This server's `/login/oidc/callback` as the provider and browsers see it, e.g.
+    /// https://chainward.example.com/login/oidc/callback (registered at the provider).
+    #[arg(long, value_name = "URL", requires = "oidc_issuer")]
+    pub oidc_redirect_url: Option<String>,
+    /// Which ID-token claim names the local account: preferred_username (matched against
+    /// usernames) or email (against accounts' e-mail addresses).
+    #[arg(long, value_name = "CLAIM", default_value = "preferred_username", requires = "oidc_issuer")]
+    pub oidc_claim: OidcClaim,
+    /// The text of the sign-in button.
+    #[arg(long, value_name = "TEXT", default_value = "Sign in with single sign-on", requires = "oidc_issuer")]
+    pub oidc_label: String,
 }
 
 /// `demo …`.

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use anyhow::{Result, bail};
-use chainward_server::{ServerConfig, TlsFiles};
+use anyhow::{Context, Result, bail};
+use chainward_server::{OidcConfig, ServerConfig, TlsFiles};
 use chainward_store::Store;
 
 use crate::Outcome;
@@ -14,7 +14,7 @@ use crate::args::ServeArgs;
 /// Without an admin account the server logs a one-time set-up link (and refuses a
 /// non-loopback address); the log goes to standard error.
 pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> Result<Outcome> {
-    let config = config(&args);
+    let config = config(&args)?;
     if args.demo {
         if !args.listen.ip().is_loopback() {
             bail!(
@@ -44,7 +44,7 @@ pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> Result<Outcome> {
 }
 
 /// The server's settings from the command line.
-fn config(args: &ServeArgs) -> ServerConfig {
+fn config(args: &ServeArgs) -> Result<ServerConfig> {
     let mut config = ServerConfig { listen: args.listen, ..ServerConfig::default() };
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
         config.tls = Some(TlsFiles { cert: cert.clone(), key: key.clone() });
@@ -55,7 +55,23 @@ fn config(args: &ServeArgs) -> ServerConfig {
     if let Some(bytes) = args.max_upload_bytes {
         config.max_upload_bytes = bytes;
     }
-    config
+    if let (Some(issuer), Some(client_id), Some(secret_file), Some(redirect_url)) =
+        (&args.oidc_issuer, &args.oidc_client_id, &args.oidc_client_secret_file, &args.oidc_redirect_url)
+    {
+        let client_secret = std::fs::read_to_string(secret_file)
+            .with_context(|| format!("cannot read the OpenID Connect client secret from {}", secret_file.display()))?
+            .trim()
+            .to_owned();
+        config.oidc = Some(OidcConfig {
+            issuer: issuer.clone(),
+            client_id: client_id.clone(),
+            client_secret,
+            redirect_url: redirect_url.clone(),
+            claim: args.oidc_claim,
+            label: args.oidc_label.clone(),
+        });
+    }
+    Ok(config)
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM.

@@ -273,6 +273,9 @@ pub enum ServerError {
     /// The certificate or key could not be loaded.
     #[error("cannot serve HTTPS: {0}")]
     Tls(String),
+    /// OpenID Connect is configured but cannot be used.
+    #[error(transparent)]
+    Oidc(#[from] crate::auth::oidc::OidcError),
     /// Serving failed.
     #[error("the server stopped with an error: {0}")]
     Serve(#[source] std::io::Error),

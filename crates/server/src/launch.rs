@@ -18,6 +18,7 @@ use chainward_store::Store;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::auth::oidc::{Oidc, OidcConfig};
 use crate::error::ServerError;
 use crate::router::router;
 use crate::state::AppState;
@@ -52,6 +53,8 @@ pub struct ServerConfig {
     pub secure_cookies: Option<bool>,
     /// Serve HTTPS with these files.
     pub tls: Option<TlsFiles>,
+    /// Offer sign-in through this OpenID Connect provider beside local passwords.
+    pub oidc: Option<OidcConfig>,
 }
 
 impl Default for ServerConfig {
@@ -67,6 +70,7 @@ impl Default for ServerConfig {
             session_absolute: time::Duration::hours(12),
             secure_cookies: None,
             tls: None,
+            oidc: None,
         }
     }
 }
@@ -132,11 +136,20 @@ async fn bind(config: &ServerConfig, store: Arc<dyn Store>) -> Result<Bound, Ser
         })?),
         None => None,
     };
+    // The provider is asked before binding: a wrong issuer stops start-up with its name.
+    let oidc = match &config.oidc {
+        Some(oidc) => {
+            let oidc = Oidc::discover(oidc.clone()).await?;
+            tracing::info!(issuer = %oidc.issuer(), "OpenID Connect sign-in offered");
+            Some(Arc::new(oidc))
+        }
+        None => None,
+    };
     let listener = std::net::TcpListener::bind(config.listen)
         .map_err(|source| ServerError::Bind { addr: config.listen, source })?;
     listener.set_nonblocking(true).map_err(|source| ServerError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: config.listen, source })?;
-    let state = AppState::new(store, config);
+    let state = AppState::new(store, config).with_oidc(oidc);
     let setup_token = (admins == 0).then(|| state.open_setup());
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%addr, scheme, "listening");

@@ -12,6 +12,7 @@ mod router;
 mod state;
 pub mod ui;
 
+pub use auth::oidc::{OidcClaim, OidcConfig};
 pub use error::{ApiError, ErrorBody, ErrorCode, ServerError};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use launch::{RunningServer, ServerConfig, TlsFiles, launch, serve_until};

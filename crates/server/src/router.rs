@@ -184,6 +184,8 @@ fn route_table() -> RouteTable {
         .add(M::GET, "/static/app.js", Public, ui::script)
         .add(M::GET, "/login", Public, ui::login::show)
         .add(M::POST, "/login", Public, ui::login::submit)
+        .add(M::GET, "/login/oidc", Public, ui::oidc::start)
+        .add(M::GET, "/login/oidc/callback", Public, ui::oidc::callback)
         .add(M::POST, "/logout", SignedIn, ui::login::logout)
         .add(M::GET, "/setup", Public, ui::login::setup)
         .add(M::POST, "/setup", Public, ui::login::setup_submit)

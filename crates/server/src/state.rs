@@ -19,6 +19,7 @@ use tokio::sync::Mutex;
 
 use crate::ServerConfig;
 use crate::auth::Need;
+use crate::auth::oidc::Oidc;
 use crate::auth::secret;
 use crate::auth::throttle::Throttle;
 use crate::error::ApiError;
@@ -39,6 +40,7 @@ pub struct AppState {
     session_idle: time::Duration,
     session_absolute: time::Duration,
     secure_cookies: bool,
+    oidc: Option<Arc<Oidc>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -68,7 +70,18 @@ impl AppState {
             session_idle: config.session_idle,
             session_absolute: config.session_absolute,
             secure_cookies: config.secure_cookies.unwrap_or(config.tls.is_some() || !config.listen.ip().is_loopback()),
+            oidc: None,
         }
+    }
+
+    /// The state with OpenID Connect sign-in through `oidc` (discovered already).
+    pub fn with_oidc(self, oidc: Option<Arc<Oidc>>) -> Self {
+        AppState { oidc, ..self }
+    }
+
+    /// The OpenID Connect provider, when sign-in through one is configured.
+    pub(crate) fn oidc(&self) -> Option<&Oidc> {
+        self.oidc.as_deref()
     }
 
     /// The unrestricted store, acting as the server itself. Only the guard and the login

@@ -1,8 +1,9 @@
-//! Who may do what: passwords, secrets, the authorization table, the guard middleware and
+//! Who may do what: passwords, OpenID Connect sign-in, secrets, the authorization table, the guard middleware and
 //! login throttling. See `docs/access.md` for the model.
 
 pub mod guard;
 pub mod need;
+pub mod oidc;
 pub mod password;
 pub mod secret;
 pub mod throttle;

@@ -16,7 +16,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use chainward_core::access::{NewUser, Session};
+use chainward_core::access::{NewUser, Session, User};
 use chainward_core::audit::AuditEvent;
 use chainward_core::model::Role;
 use serde::Deserialize;
@@ -56,6 +56,9 @@ pub struct LoginPage {
     login_token: String,
     username: String,
     error: Option<String>,
+    /// The OpenID Connect button's text, when that sign-in is configured.
+    oidc_label: Option<String>,
+    oidc_href: String,
 }
 
 /// Where to go after login.
@@ -64,11 +67,21 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-fn login_page(status: StatusCode, next: String, username: String, error: Option<String>) -> Response {
+fn login_page(state: &AppState, status: StatusCode, next: String, username: String, error: Option<String>) -> Response {
     let login_token = secret::random_hex(32);
+    let oidc_label = state.oidc().map(|o| o.label().to_owned());
+    let oidc_href = format!("/login/oidc?next={}", super::url_encode(&next));
     let mut response = render_status(
         status,
-        &LoginPage { frame: Frame::public("Sign in"), next, login_token: login_token.clone(), username, error },
+        &LoginPage {
+            frame: Frame::public("Sign in"),
+            next,
+            login_token: login_token.clone(),
+            username,
+            error,
+            oidc_label,
+            oidc_href,
+        },
     );
     let cookie = format!("{LOGIN_COOKIE}={login_token}; Path=/login; Max-Age=3600; HttpOnly; SameSite=Strict");
     if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -78,12 +91,16 @@ fn login_page(status: StatusCode, next: String, username: String, error: Option<
 }
 
 /// `GET /login`.
-pub async fn show(MaybeAccess(access): MaybeAccess, ApiQuery(query): ApiQuery<NextQuery>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    MaybeAccess(access): MaybeAccess,
+    ApiQuery(query): ApiQuery<NextQuery>,
+) -> Response {
     let next = safe_next(query.next.as_deref());
     if access.is_some() {
         return Redirect::to(&next).into_response();
     }
-    login_page(StatusCode::OK, next, String::new(), None)
+    login_page(&state, StatusCode::OK, next, String::new(), None)
 }
 
 /// The login form.
@@ -111,12 +128,19 @@ pub async fn submit(
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
     if !secret::same(&form.login_token, expected) {
         tracing::warn!(%ip, "login form without its login token refused");
-        return login_page(StatusCode::FORBIDDEN, next, username, Some("The sign-in form expired. Try again.".into()));
+        return login_page(
+            &state,
+            StatusCode::FORBIDDEN,
+            next,
+            username,
+            Some("The sign-in form expired. Try again.".into()),
+        );
     }
     if let Some(wait) = state.throttle().wait(ip) {
         tracing::warn!(%ip, "login throttled");
         let minutes = wait.as_secs().div_ceil(60);
         return login_page(
+            &state,
             StatusCode::TOO_MANY_REQUESTS,
             next,
             username,
@@ -142,7 +166,7 @@ pub async fn submit(
                 tracing::error!(error = %e, "cannot record a failed login");
             }
             tracing::warn!(%ip, user = %c.user.username, "failed login");
-            return login_page(StatusCode::UNAUTHORIZED, next, username, Some(GENERIC_FAILURE.into()));
+            return login_page(&state, StatusCode::UNAUTHORIZED, next, username, Some(GENERIC_FAILURE.into()));
         }
         None => {
             state.throttle().fail(ip);
@@ -159,12 +183,32 @@ pub async fn submit(
                 tracing::error!(error = %e, "cannot record a failed login");
             }
             tracing::warn!(%ip, "failed login for an unknown username");
-            return login_page(StatusCode::UNAUTHORIZED, next, username, Some(GENERIC_FAILURE.into()));
+            return login_page(&state, StatusCode::UNAUTHORIZED, next, username, Some(GENERIC_FAILURE.into()));
         }
     };
     state.throttle().succeed(ip);
+    let target = if user.must_change_password { "/account?reason=change-password".to_owned() } else { next };
+    let mut response = start_session(&state, &headers, &user, ip, &target, "password").await;
+    response.headers_mut().append(SET_COOKIE, clear_cookie(LOGIN_COOKIE));
+    response
+}
+
+/// Starts a session for `user`, who has just proved who they are (by password or through
+/// the OpenID Connect provider), and sends the browser to `target`: a new random id (any
+/// session the browser presented before is ended), only its hash stored, a new CSRF token,
+/// the cookie, and the `login` entry in the audit log.
+pub(crate) async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &User,
+    ip: IpAddr,
+    target: &str,
+    method: &str,
+) -> Response {
+    let store = state.system_store();
+    let now = crate::auth::guard::now();
     // A session the browser already had is ended: the new one gets a new id.
-    if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+    if let Some(old) = cookie(headers, SESSION_COOKIE) {
         let _ = store.delete_session(&secret::digest(old)).await;
     }
     let token = secret::random_hex(32);
@@ -181,16 +225,14 @@ pub async fn submit(
     if let Err(e) = store.with_caller(as_user).create_session(session).await {
         return super::PageError::from(e).into_response();
     }
-    tracing::info!(%ip, user = %user.username, "signed in");
-    let target = if user.must_change_password { "/account?reason=change-password".to_owned() } else { next };
-    let mut response = Redirect::to(&target).into_response();
+    tracing::info!(%ip, user = %user.username, method, "signed in");
+    let mut response = Redirect::to(target).into_response();
     let secure = if state.secure_cookies() { "; Secure" } else { "" };
     let max_age = state.session_absolute().whole_seconds();
     let value = format!("{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}");
     if let Ok(v) = HeaderValue::from_str(&value) {
         response.headers_mut().append(SET_COOKIE, v);
     }
-    response.headers_mut().append(SET_COOKIE, clear_cookie(LOGIN_COOKIE));
     response
 }
 

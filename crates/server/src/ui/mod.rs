@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod import;
 pub mod login;
 pub mod offerings;
+pub mod oidc;
 pub mod search;
 pub mod services;
 pub mod suppliers;
