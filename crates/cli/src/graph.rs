@@ -161,7 +161,7 @@ pub async fn run(store: Arc<dyn Store>, format: Format, command: GraphCommand) -
         GraphCommand::Concentration { limit } => {
             let rows: Vec<ConcentrationView> = graph
                 .concentration()
-                .into_iter()
+                .iter()
                 .take(limit)
                 .filter_map(|c| {
                     Some(ConcentrationView {
@@ -182,7 +182,7 @@ pub async fn run(store: Arc<dyn Store>, format: Format, command: GraphCommand) -
         GraphCommand::Spof => {
             let mut rows: Vec<SpofView> = graph
                 .single_points_of_failure()
-                .into_iter()
+                .iter()
                 .filter_map(|s| {
                     Some(SpofView {
                         service: graph.label(s.service).to_owned(),

@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use uuid::Uuid;
@@ -271,6 +272,10 @@ pub struct ChainGraph {
     reverse: Csr,
     /// (service, primary) → alternatives, as node indexes.
     alternatives: HashMap<(NodeIx, NodeIx), Vec<NodeIx>>,
+    /// Whole-graph analyses, computed once on first use: the graph never changes after
+    /// it is built, and every page, route and command that asks gets the same answer.
+    concentration: OnceLock<Vec<Concentration>>,
+    spofs: OnceLock<Vec<SinglePointOfFailure>>,
 }
 
 impl ChainGraph {
@@ -319,7 +324,16 @@ impl ChainGraph {
                 }
             }
         }
-        Ok(ChainGraph { keys, labels, index, forward, reverse, alternatives })
+        Ok(ChainGraph {
+            keys,
+            labels,
+            index,
+            forward,
+            reverse,
+            alternatives,
+            concentration: OnceLock::new(),
+            spofs: OnceLock::new(),
+        })
     }
 
     /// Number of nodes.
@@ -515,7 +529,12 @@ impl ChainGraph {
     /// rest on each (through any chain), and how many other suppliers reach it through
     /// subcontracting. A subcontractor that many services and suppliers share is a
     /// concentration risk the direct-supplier view hides.
-    pub fn concentration(&self) -> Vec<Concentration> {
+    /// Computed once per graph.
+    pub fn concentration(&self) -> &[Concentration] {
+        self.concentration.get_or_init(|| self.compute_concentration())
+    }
+
+    fn compute_concentration(&self) -> Vec<Concentration> {
         let n = self.n_nodes();
         let mut n_services = vec![0u32; n];
         let mut n_suppliers = vec![0u32; n];
@@ -563,7 +582,13 @@ impl ChainGraph {
     /// need rests on that node (a supplier or subcontractor shared by all alternatives —
     /// the alternative that is no alternative). Of the nodes every option rests on, only the
     /// uppermost are reported: a subcontractor beneath a shared supplier is implied by it.
-    pub fn single_points_of_failure(&self) -> Vec<SinglePointOfFailure> {
+    ///
+    /// Computed once per graph.
+    pub fn single_points_of_failure(&self) -> &[SinglePointOfFailure] {
+        self.spofs.get_or_init(|| self.compute_single_points_of_failure())
+    }
+
+    fn compute_single_points_of_failure(&self) -> Vec<SinglePointOfFailure> {
         let n = self.n_nodes();
         let mut out = Vec::new();
         let mut hits = vec![0u32; n];

@@ -254,7 +254,7 @@ pub async fn concentration(
         let ranked = graph.concentration();
         let total = ranked.len() as u64;
         let items = ranked
-            .into_iter()
+            .iter()
             .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
             .map(|c| {
                 Ok(ConcentrationEntry {
@@ -300,7 +300,7 @@ pub async fn spof(
         let all = graph.single_points_of_failure();
         let total = all.len() as u64;
         let items = all
-            .into_iter()
+            .iter()
             .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
             .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
             .map(|s| {

@@ -215,7 +215,7 @@ fn graph_facts(graph: &ChainGraph) -> GraphFacts {
             .collect(),
         concentration: graph
             .concentration()
-            .into_iter()
+            .iter()
             .take(TOP)
             .filter_map(|c| {
                 Some(ConcentrationRow {

@@ -177,7 +177,7 @@ pub async fn show(
         let spofs: Vec<SpofRow> = match graph.find(NodeKey::Service(id)) {
             Some(node) => graph
                 .single_points_of_failure()
-                .into_iter()
+                .iter()
                 .filter(|s| s.service == node)
                 .filter_map(|s| {
                     Some(SpofRow {
