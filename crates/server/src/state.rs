@@ -116,10 +116,25 @@ impl AppState {
         self.setup_token.lock().ok().and_then(|slot| slot.clone()).is_some_and(|t| secret::same(&t, token))
     }
 
-    /// Closes the set-up link.
-    pub(crate) fn close_setup(&self) {
-        if let Ok(mut slot) = self.setup_token.lock() {
+    /// Takes the set-up link if `token` is its token: closes it in the same step, so of two
+    /// requests with the same token only one gets `true`.
+    pub(crate) fn take_setup(&self, token: &str) -> bool {
+        let Ok(mut slot) = self.setup_token.lock() else { return false };
+        if slot.as_deref().is_some_and(|t| secret::same(t, token)) {
             *slot = None;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Opens the set-up link again with the `token` [`AppState::take_setup`] took, after
+    /// the first admin could not be created; a link opened since is kept.
+    pub(crate) fn reopen_setup(&self, token: &str) {
+        if let Ok(mut slot) = self.setup_token.lock()
+            && slot.is_none()
+        {
+            *slot = Some(token.to_owned());
         }
     }
 

@@ -610,7 +610,7 @@ async fn login_form(client: &Client, base: &str) -> Result<(String, String), Err
     Ok((cookie, token))
 }
 
-async fn login(client: &Client, base: &str, user: &str, password: &str) -> Result<reqwest::Response, Error> {
+pub(crate) async fn login(client: &Client, base: &str, user: &str, password: &str) -> Result<reqwest::Response, Error> {
     let (cookie, token) = login_form(client, base).await?;
     Ok(client
         .post(format!("{base}/login"))

@@ -9,11 +9,12 @@ use chainward_core::audit::{AuditEntry, verify_chain};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 
-use crate::TestResult;
-use crate::access::{World, database};
+use crate::access::{World, database, login};
+use crate::{Harness, TestResult};
 
 const ADMIN: usize = 0;
 const ANALYST: usize = 1;
+const PROCUREMENT: usize = 2;
 const SUPPLIER: usize = 4;
 
 fn upload(w: &World, r: usize, files: Vec<(&str, Vec<u8>)>, mode: &str) -> reqwest::RequestBuilder {
@@ -234,5 +235,145 @@ async fn oversized_forms_are_413_and_svg_labels_are_escaped() -> TestResult {
     let text = svg.text().await?;
     assert!(text.contains("<svg") && !text.contains("<script"), "{text}");
     assert!(text.contains("&lt;script&gt;"), "the label is not escaped: {text}");
+    w.stop().await
+}
+
+#[tokio::test]
+async fn login_next_with_a_tab_or_backslash_goes_home() -> TestResult {
+    let Some(store) = database(false).await? else { return Ok(()) };
+    let w = World::start(store).await?;
+    // Browsers drop tabs and newlines from URLs: `/\t/evil.example` would be `//evil.example`.
+    let hostile = ["/%09/evil.example", "/%0D%0A/evil.example", "/%20/evil.example", "/%5Cevil.example", "//x.example"];
+    for next in hostile {
+        let r = w.ui(ANALYST, Method::GET, &format!("/login?next={next}")).send().await?;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(r.headers()["location"], "/", "{next}");
+    }
+    let r = w.ui(ANALYST, Method::GET, "/login?next=/suppliers%3Fq%3Down").send().await?;
+    assert_eq!(r.headers()["location"], "/suppliers?q=own");
+    // The login page carries only a local `next` on to the form.
+    let page = w.plain.get(w.url("/login?next=/%09/evil.example")).send().await?.text().await?;
+    assert!(!page.contains("evil.example"), "{page}");
+    w.stop().await
+}
+
+#[tokio::test]
+async fn procurement_cannot_import_internal_services() -> TestResult {
+    let Some(store) = database(false).await? else { return Ok(()) };
+    let w = World::start(store).await?;
+    let suppliers = b"name,kind,tier,status\nProcured One,hosting,2,active\n".to_vec();
+    let services = b"name,criticality,owner,owner_email,rto_hours,description\nShadow Service,1,,,,\n".to_vec();
+    let uses = b"service,offering,purpose,alternatives\nPayments,Other Co / Other Product,,\n".to_vec();
+    for (files, mode) in [
+        (vec![("suppliers.csv", suppliers.clone()), ("services.csv", services.clone())], "all-or-nothing"),
+        (vec![("service-uses.csv", uses.clone())], "skip-bad"),
+        (vec![("services.csv", services.clone())], "dry-run"),
+    ] {
+        let r = upload(&w, PROCUREMENT, files, mode).send().await?;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{mode}");
+        let body = r.text().await?;
+        assert!(body.contains("may not import internal services") && body.contains("procurement"), "{body}");
+    }
+    // Nothing of the refused batches was written, not even the suppliers beside them.
+    assert!(w.store.find_supplier("Procured One").await.is_err(), "a refused import wrote a supplier");
+    assert!(w.store.find_service("Shadow Service").await.is_err(), "a refused import created a service");
+    let payments = w.store.get_service(w.service).await?;
+    assert_eq!(payments.data.uses.len(), 1, "a refused import changed a service's uses");
+    // Suppliers alone are procurement's to import; services are an analyst's.
+    let r = upload(&w, PROCUREMENT, vec![("suppliers.csv", suppliers)], "all-or-nothing").send().await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(w.store.find_supplier("Procured One").await.is_ok());
+    let r = upload(&w, ANALYST, vec![("services.csv", services)], "all-or-nothing").send().await?;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await?);
+    assert!(w.store.find_service("Shadow Service").await.is_ok());
+    w.stop().await
+}
+
+#[tokio::test]
+async fn a_failed_login_for_an_unknown_name_keeps_only_its_digest_in_the_audit_log() -> TestResult {
+    use sha2::Digest;
+    let Some(store) = database(false).await? else { return Ok(()) };
+    let w = World::start(store).await?;
+    let base = w.server.base_url();
+    // Someone typed their password into the username field.
+    let typed = "Hunter2-Secret-Passphrase";
+    let r = login(&w.plain, &base, typed, "whatever it is").await?;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let text = w.ui(ADMIN, Method::GET, "/audit/export?format=jsonl").send().await?.text().await?;
+    assert!(!text.to_lowercase().contains(&typed.to_lowercase()), "the typed name is in the audit log");
+    let digest = hex::encode(sha2::Sha256::digest(typed.to_lowercase().as_bytes()));
+    let entry = text.lines().find(|l| l.contains("login-failed")).ok_or("no login-failed entry")?;
+    assert!(entry.contains(&digest[..16]) && entry.contains("username_length"), "{entry}");
+    assert!(!entry.contains(&digest[..17]), "more than 16 hex digits: {entry}");
+    let csv = w.ui(ADMIN, Method::GET, "/audit/export?format=csv").send().await?.text().await?;
+    assert!(!csv.to_lowercase().contains(&typed.to_lowercase()));
+    w.stop().await
+}
+
+#[tokio::test]
+async fn two_concurrent_setups_with_one_token_create_one_admin() -> TestResult {
+    let store = chainward_store::open("sqlite::memory:").await?;
+    let h = Harness::start_on(chainward_server::ServerConfig::default(), std::sync::Arc::clone(&store)).await?;
+    let link = h.server.setup_url().ok_or("no set-up link on an empty registry")?;
+    let token = link.split("token=").nth(1).ok_or("no token in the link")?.to_owned();
+    let post = |username: &'static str| {
+        let form = [
+            ("token", token.clone()),
+            ("username", username.to_owned()),
+            ("display_name", String::new()),
+            ("password", "a sound first passphrase".to_owned()),
+            ("password_again", "a sound first passphrase".to_owned()),
+        ];
+        h.client.post(h.url("/setup")).form(&form).send()
+    };
+    let (a, b) = tokio::join!(post("first-a"), post("first-b"));
+    let mut statuses = [a?.status(), b?.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::FORBIDDEN]);
+    assert_eq!(store.count_admins().await?, 1, "the set-up link created two admins");
+    // The link is closed for good after that.
+    let again = post("first-c").await?;
+    assert_eq!(again.status(), StatusCode::FORBIDDEN);
+    assert_eq!(store.count_admins().await?, 1);
+    h.stop().await
+}
+
+#[tokio::test]
+async fn static_files_are_served_without_a_session_lookup() -> TestResult {
+    use chainward_core::access::Session;
+    use chainward_server::auth::secret;
+    let Some(store) = database(false).await? else { return Ok(()) };
+    let w = World::start(store).await?;
+    let user = w.store.credentials("analyst-user").await?.ok_or("no analyst")?.user.id;
+    // Sessions idle longer than the server allows: a lookup would delete them.
+    let idle_session = || {
+        let cookie = secret::random_hex(32);
+        let now = time::OffsetDateTime::now_utc();
+        let session = Session {
+            id_hash: secret::digest(&cookie),
+            user,
+            csrf_token: secret::random_hex(32),
+            created_at: now - time::Duration::hours(3),
+            last_seen_at: now - time::Duration::hours(2),
+            expires_at: now + time::Duration::hours(1),
+        };
+        (cookie, session)
+    };
+    let (static_cookie, session) = idle_session();
+    let static_hash = session.id_hash.clone();
+    w.store.create_session(session).await?;
+    let (page_cookie, session) = idle_session();
+    let page_hash = session.id_hash.clone();
+    w.store.create_session(session).await?;
+    for path in ["/static/app.css", "/static/app.js"] {
+        let r = w.plain.get(w.url(path)).header("cookie", format!("chainward_session={static_cookie}")).send().await?;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+    }
+    let r =
+        w.plain.get(w.url("/suppliers")).header("cookie", format!("chainward_session={page_cookie}")).send().await?;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "an idle session was accepted");
+    let day = time::Duration::days(1);
+    assert!(w.store.session(&page_hash, day).await?.is_none(), "a page looks the session up (and ends it)");
+    assert!(w.store.session(&static_hash, day).await?.is_some(), "a static file looked the session up");
     w.stop().await
 }

@@ -98,13 +98,22 @@ async fn supplier_staff_see_only_their_company_and_its_profile_form() -> TestRes
     assert_eq!(page(&world, SUPPLIER, &format!("/offerings/{other_offering}")).await?.0, StatusCode::NOT_FOUND);
     let (_, form) = page(&world, SUPPLIER, &format!("/suppliers/{own}/edit")).await?;
     assert!(form.contains("name=\"website\"") && !form.contains("name=\"tier\""), "{form}");
+    for legal in ["lei", "duns", "vat", "other_id"] {
+        assert!(!form.contains(&format!("name=\"{legal}\"")), "the profile form offers {legal}: {form}");
+    }
+    let before = world.store.get_supplier(own).await?.data.legal_ids;
     let saved = world
-        .post_form(SUPPLIER, &format!("/suppliers/{own}"), &[("website", "https://own.example"), ("tier", "4")])
+        .post_form(
+            SUPPLIER,
+            &format!("/suppliers/{own}"),
+            &[("website", "https://own.example"), ("tier", "4"), ("vat", "DE999999999"), ("other_id", "HRB 9")],
+        )
         .await?;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let stored = world.store.get_supplier(own).await?;
     assert_eq!(stored.data.website.as_deref(), Some("https://own.example"));
     assert_eq!(stored.data.tier.get(), 2, "a supplier's staff cannot change our assessment");
+    assert_eq!(stored.data.legal_ids, before, "a supplier's staff changed the legal identifiers");
     Ok(())
 }
 

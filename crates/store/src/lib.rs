@@ -124,8 +124,9 @@ pub struct AuditFilter {
 /// supplier's id answers `NotFound` for that supplier), and operations outside a supplier's
 /// reach (services, subcontracts, import, export, graph, sessions, other people's accounts
 /// and tokens, the audit log) answer [`StoreError::Forbidden`]. A supplier-scoped caller may
-/// change only its supplier's profile (description, website, country, legal ids, contacts),
-/// not our own assessment of it (kind, tier, status, data access, owners, name).
+/// change only its supplier's profile (description, website, country, contacts), not our
+/// own assessment of it (kind, tier, status, data access, owners, name, legal identifiers),
+/// and may not delete an offering that our services use ([`StoreError::Conflict`]).
 ///
 /// **One's own account.** Every caller, scoped or not, looks after the account it acts for
 /// (`caller.user`): [`get_user`](Store::get_user), [`credentials`](Store::credentials) of its
@@ -148,7 +149,8 @@ pub trait Store: Send + Sync + 'static {
     async fn create_supplier(&self, data: SupplierData) -> Result<Supplier>;
     /// Replaces a supplier's data (owners included); `updated_at` moves only if it changed.
     async fn update_supplier(&self, id: SupplierId, data: SupplierData) -> Result<Supplier>;
-    /// Deletes a supplier with its offerings, releases, links and uses of its offerings.
+    /// Deletes a supplier with its offerings, releases, links and uses of its offerings, and
+    /// its accounts and API tokens (each with a `delete` entry in the audit log).
     async fn delete_supplier(&self, id: SupplierId) -> Result<()>;
     /// One supplier by id.
     async fn get_supplier(&self, id: SupplierId) -> Result<Supplier>;
@@ -170,7 +172,10 @@ pub trait Store: Send + Sync + 'static {
     async fn create_offering(&self, data: OfferingData) -> Result<Offering>;
     /// Replaces an offering's data; names are unique per supplier, as for `create_offering`.
     async fn update_offering(&self, id: OfferingId, data: OfferingData) -> Result<Offering>;
-    /// Deletes an offering with its releases and the uses of it.
+    /// Deletes an offering with its releases and the uses of it; each service that used it
+    /// (or listed it as an alternative) gets an `update` entry in the audit log. A
+    /// supplier-scoped caller cannot delete an offering that a service uses or lists as an
+    /// alternative ([`StoreError::Conflict`], naming no service).
     async fn delete_offering(&self, id: OfferingId) -> Result<()>;
     /// One offering by id.
     async fn get_offering(&self, id: OfferingId) -> Result<Offering>;

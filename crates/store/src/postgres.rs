@@ -55,5 +55,6 @@ crate::shared::store_impl!(
     crate::Backend::Postgres,
     "BEGIN",
     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-    " FOR UPDATE"
+    " FOR UPDATE",
+    false
 );

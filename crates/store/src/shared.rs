@@ -79,9 +79,11 @@ pub(crate) fn reach_of(caller: &Caller) -> Option<Uuid> {
     caller.supplier_scope().map(|s| s.0)
 }
 
-/// What a supplier-scoped caller may change of its own supplier: the profile from
-/// `proposed`, everything that is our own assessment (name, kind, tier, status, data
-/// access, owners) from `existing`.
+/// What a supplier-scoped caller may change of its own supplier: the profile (description,
+/// website, country, contacts) from `proposed`, everything that is our own assessment (name,
+/// kind, tier, status, data access, owners, legal identifiers) from `existing`. The legal
+/// identifiers are ours to check: were they the supplier's, a clash would tell it that
+/// another supplier is registered with the identifier it tried.
 pub(crate) fn profile_only(existing: &SupplierData, proposed: SupplierData) -> SupplierData {
     SupplierData {
         name: existing.name.clone(),
@@ -90,7 +92,7 @@ pub(crate) fn profile_only(existing: &SupplierData, proposed: SupplierData) -> S
         status: existing.status,
         data_access: existing.data_access,
         owners: existing.owners.clone(),
-        legal_ids: proposed.legal_ids,
+        legal_ids: existing.legal_ids.clone(),
         country: proposed.country,
         description: proposed.description,
         website: proposed.website,
@@ -958,7 +960,11 @@ pub(crate) const SESSION_TOUCH: time::Duration = time::Duration::seconds(30);
 /// consistent read-only snapshot (export, graph, audit verification), and `$lock_head` what
 /// follows a `SELECT` (of the audit head, of the enabled admins) to lock its rows until the
 /// end of the transaction (SQLite needs nothing: its write transactions exclude each other
-/// from the start).
+/// from the start). `$head_per_entry` says whether each audit entry moves the recorded head
+/// itself (SQLite, which updates a row in place) or the database moves it once, for the
+/// transaction's last entry, when the transaction commits (PostgreSQL: a deferred trigger of
+/// migration 0005, because every update of one row within a transaction leaves a row version
+/// that later reads of the row must walk, which made large imports quadratic).
 macro_rules! store_impl {
     (
         $store:ident,
@@ -967,7 +973,8 @@ macro_rules! store_impl {
         $backend:expr,
         $begin_write:literal,
         $begin_read:literal,
-        $lock_head:literal
+        $lock_head:literal,
+        $head_per_entry:literal
     ) => {
         mod imp {
             use std::collections::{HashMap, HashSet};
@@ -991,6 +998,9 @@ macro_rules! store_impl {
 
             type Conn = $conn;
             type R<T> = std::result::Result<T, Fail>;
+
+            /// Whether [`append_audit`] moves the recorded audit head for each entry.
+            const HEAD_PER_ENTRY: bool = $head_per_entry;
 
             /// One page of `table`'s rows matching `w`, ordered by name, and how many match in
             /// all. `cols` is the column list of the row type `O`.
@@ -1728,6 +1738,20 @@ macro_rules! store_impl {
                 Ok((after, outcome))
             }
 
+            /// The services that use offering `offering` or list it as an alternative, in
+            /// the order of their ids.
+            async fn services_using(c: &mut Conn, offering: Uuid) -> R<Vec<Uuid>> {
+                let rows: Vec<(Uuid,)> = sqlx::query_as(
+                    "SELECT service_id FROM service_uses WHERE offering_id = $1 \
+                     UNION SELECT service_id FROM use_alternatives WHERE alternative_id = $1 \
+                     ORDER BY service_id",
+                )
+                .bind(offering)
+                .fetch_all(&mut *c)
+                .await?;
+                Ok(rows.into_iter().map(|(id,)| id).collect())
+            }
+
             /// Deletes one row of `table` (which exists: the caller has just read it).
             async fn delete_row(c: &mut Conn, table: &'static str, id: Uuid) -> R<()> {
                 let sql = format!("DELETE FROM {table} WHERE id = $1");
@@ -1737,14 +1761,36 @@ macro_rules! store_impl {
 
             // ---- audit --------------------------------------------------------------------
 
-            /// Appends an event to the audit log as `caller`, in the transaction of `c`: reads
-            /// (and locks) the head, chains the event after it, writes the entry and moves the
-            /// head.
+            /// Reads and locks the recorded audit head until the end of the transaction:
+            /// writers of the log wait for each other here. Locking it again in the same
+            /// transaction changes nothing (and, on PostgreSQL, writes no new row version).
+            async fn lock_audit_head(c: &mut Conn) -> R<(i64, String)> {
+                Ok(sqlx::query_as(concat!("SELECT seq, hash FROM audit_head WHERE id = 1", $lock_head))
+                    .fetch_one(&mut *c)
+                    .await?)
+            }
+
+            /// Appends an event to the audit log as `caller`, in the transaction of `c`: locks
+            /// the head, chains the event after the last entry and writes it.
+            ///
+            /// With `HEAD_PER_ENTRY` the last entry is the recorded head, which each entry
+            /// moves. Otherwise the database moves the head once, when the transaction
+            /// commits, so that within a transaction that has already appended the head lags
+            /// behind: the event is chained after the later of the head and the newest entry of
+            /// the log (its own last one). The head wins a tie and when it is later than the
+            /// log, so that entries removed from the end stay evident: the next entry still
+            /// links to the last removed one.
             async fn append_audit(c: &mut Conn, caller: &Caller, event: AuditEvent) -> R<()> {
-                let (seq, prev_hash): (i64, String) =
-                    sqlx::query_as(concat!("SELECT seq, hash FROM audit_head WHERE id = 1", $lock_head))
-                        .fetch_one(&mut *c)
-                        .await?;
+                let (mut seq, mut prev_hash) = lock_audit_head(c).await?;
+                if !HEAD_PER_ENTRY {
+                    let newest: Option<(i64, String)> =
+                        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                            .fetch_optional(&mut *c)
+                            .await?;
+                    if let Some((newest_seq, newest_hash)) = newest.filter(|(s, _)| *s > seq) {
+                        (seq, prev_hash) = (newest_seq, newest_hash);
+                    }
+                }
                 let entry = event.chain(seq + 1, audit_time(now()), caller.actor.clone(), prev_hash);
                 sqlx::query(concat!(
                     "INSERT INTO audit_log (",
@@ -1763,11 +1809,13 @@ macro_rules! store_impl {
                 .bind(&entry.hash)
                 .execute(&mut *c)
                 .await?;
-                sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-                    .bind(entry.seq)
-                    .bind(&entry.hash)
-                    .execute(&mut *c)
-                    .await?;
+                if HEAD_PER_ENTRY {
+                    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                        .bind(entry.seq)
+                        .bind(&entry.hash)
+                        .execute(&mut *c)
+                        .await?;
+                }
                 Ok(())
             }
 
@@ -2371,6 +2419,35 @@ macro_rules! store_impl {
                     unscoped(&self.caller, "delete suppliers")?;
                     let mut tx = self.pool.begin_with($begin_write).await?;
                     let before = require_supplier(&mut tx, id, self.reach()).await?;
+                    // The supplier's accounts and API tokens go with it (the schema cascades):
+                    // each leaves a `delete` entry of its own, the tokens without their hashes.
+                    let users: Vec<UserRec> = sqlx::query_as(concat!(
+                        "SELECT ",
+                        $crate::shared::user_cols!(),
+                        " FROM users WHERE supplier_id = $1 ORDER BY created_at, id"
+                    ))
+                    .bind(id.0)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let tokens: Vec<TokenRec> = sqlx::query_as(concat!(
+                        "SELECT ",
+                        $crate::shared::token_cols!(),
+                        " FROM api_tokens WHERE supplier_id = $1 \
+                         OR user_id IN (SELECT id FROM users WHERE supplier_id = $1) ORDER BY created_at, id"
+                    ))
+                    .bind(id.0)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    for token in tokens {
+                        let token = ApiToken::try_from(token)?;
+                        append_audit(&mut tx, &self.caller, change("delete", "token", token.id, Some(&token), None))
+                            .await?;
+                    }
+                    for user in users {
+                        let user = User::try_from(user)?;
+                        append_audit(&mut tx, &self.caller, change("delete", "user", user.id, Some(&user), None))
+                            .await?;
+                    }
                     delete_row(&mut tx, "suppliers", id.0).await?;
                     append_audit(&mut tx, &self.caller, change("delete", "supplier", id, Some(&before), None)).await?;
                     tx.commit().await?;
@@ -2467,10 +2544,37 @@ macro_rules! store_impl {
                 }
 
                 async fn delete_offering(&self, id: OfferingId) -> Result<()> {
+                    let reach = self.reach();
                     let mut tx = self.pool.begin_with($begin_write).await?;
-                    let before = require_offering(&mut tx, id, self.reach()).await?;
+                    let before = require_offering(&mut tx, id, reach).await?;
+                    let users = services_using(&mut tx, id.0).await?;
+                    if reach.is_some() && !users.is_empty() {
+                        // Our services are none of a supplier's business: it neither changes
+                        // them nor learns which they are.
+                        return Err(StoreError::Conflict(
+                            "this offering is in use by the organisation; ask your contact there to retire it".into(),
+                        ));
+                    }
+                    let mut services_before = Vec::with_capacity(users.len());
+                    for service in users {
+                        services_before.push(require_service(&mut tx, ServiceId(service)).await?);
+                    }
                     delete_row(&mut tx, "offerings", id.0).await?;
                     append_audit(&mut tx, &self.caller, change("delete", "offering", id, Some(&before), None)).await?;
+                    // The deletion took the offering out of these services' uses (or their
+                    // alternatives): each is a change of the service, audited as such.
+                    let changed_at = now();
+                    for service_before in services_before {
+                        sqlx::query("UPDATE services SET updated_at = $2 WHERE id = $1")
+                            .bind(service_before.id.0)
+                            .bind(changed_at)
+                            .execute(&mut *tx)
+                            .await?;
+                        let service_after = require_service(&mut tx, service_before.id).await?;
+                        let event =
+                            change("update", "service", service_before.id, Some(&service_before), Some(&service_after));
+                        append_audit(&mut tx, &self.caller, event).await?;
+                    }
                     tx.commit().await?;
                     Ok(())
                 }
@@ -2609,6 +2713,10 @@ macro_rules! store_impl {
                     unscoped(&self.caller, "import")?;
                     let mut report = ImportReport { problems: batch.duplicate_keys(), ..ImportReport::default() };
                     let mut tx = self.pool.begin_with($begin_write).await?;
+                    // The head is locked once, outside the rows' savepoints: a lock taken
+                    // within a row that is undone would be given up with it, letting another
+                    // writer in half-way through the import.
+                    lock_audit_head(&mut tx).await?;
                     import_rows(&mut tx, &self.caller, batch, &mut report).await?;
                     let keep = match mode {
                         ImportMode::SkipBad => true,

@@ -73,5 +73,6 @@ crate::shared::store_impl!(
     crate::Backend::Sqlite,
     "BEGIN IMMEDIATE",
     "BEGIN",
-    ""
+    "",
+    true
 );

@@ -189,6 +189,10 @@ stories!(
     verify_audit_detects_a_removed_tail,
     verify_audit_reads_the_log_in_pages,
     concurrent_writers_keep_one_chain,
+    regression_postgres_audit_head_moves_once_per_transaction,
+    supplier_cannot_delete_an_offering_in_use,
+    deleting_an_offering_in_use_audits_the_services,
+    deleting_a_supplier_audits_its_accounts_and_tokens,
     list_audit_filters_newest_first,
     account_changes_do_not_move_the_registry_revision,
     usernames_are_unique_regardless_of_case,
@@ -1220,32 +1224,32 @@ async fn supplier_scope_changes_only_the_profile(db: Db) {
     proposed.website = Some("https://acme.example/new".into());
     proposed.country = Some("fr".parse().unwrap());
     proposed.legal_ids.vat = Some("FR 12 345678901".into());
+    proposed.legal_ids.other = Some("Hacked id".into());
     proposed.security_contact.email = Some("security@acme.example".into());
     let updated = portal.update_supplier(t.acme.id, proposed).await.unwrap();
 
     let before = &t.acme.data;
     let after = &updated.data;
     assert_eq!(
-        (&after.name, after.kind, after.tier, after.status, after.data_access, &after.owners),
-        (&before.name, before.kind, before.tier, before.status, before.data_access, &before.owners),
-        "our own assessment stays"
+        (&after.name, after.kind, after.tier, after.status, after.data_access, &after.owners, &after.legal_ids),
+        (&before.name, before.kind, before.tier, before.status, before.data_access, &before.owners, &before.legal_ids),
+        "our own assessment stays, the legal identifiers included"
     );
     assert_eq!(after.description.as_deref(), Some("We host things"));
     assert_eq!(after.website.as_deref(), Some("https://acme.example/new"));
     assert_eq!(after.country.map(|c| c.as_str().to_owned()).as_deref(), Some("FR"));
-    assert_eq!(after.legal_ids.vat.as_deref(), Some("FR12345678901"));
-    assert_eq!(after.legal_ids.lei, None, "the legal ids are the profile's, all of them");
     assert_eq!(after.security_contact.email.as_deref(), Some("security@acme.example"));
     assert_eq!(store.get_supplier(t.acme.id).await.unwrap(), updated);
     let last = store.list_audit(&AuditFilter::default(), Page::default()).await.unwrap().items.remove(0);
     assert_eq!((last.actor.as_str(), last.action.as_str()), ("user:portal", "update"));
 
-    // An identifier of another supplier conflicts without naming it.
+    // An identifier of another supplier is not taken either, so nothing clashes and nothing
+    // tells the supplier that another one is registered with it.
     let mut taken = updated.data.clone();
     taken.legal_ids.lei = Some(LEI.into());
-    let message = conflict_message(portal.update_supplier(t.acme.id, taken).await);
-    assert!(!message.contains("Rival"), "{message}");
-    assert!(message.contains("lei"), "{message}");
+    let unchanged = portal.update_supplier(t.acme.id, taken).await.unwrap();
+    assert_eq!(unchanged, updated);
+    assert_eq!(store.get_supplier(t.acme.id).await.unwrap().data.legal_ids, before.legal_ids);
 }
 
 /// [`two_suppliers`], and an offering "Portal" at each:
@@ -1867,6 +1871,206 @@ async fn concurrent_writers_keep_one_chain(db: Db) {
     let verdict = store.verify_audit().await.unwrap();
     assert!(verdict.intact(), "{verdict:?}");
     assert_eq!(verdict.entries, 30);
+}
+
+/// Reads one row of the store's database directly (two columns: a number and a text).
+async fn peek(backend: Backend, url: &str, sql: &str) -> (i64, String) {
+    match backend {
+        Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+            let row = sqlx::query_as(AssertSqlSafe(sql)).fetch_one(&mut c).await.unwrap();
+            c.close().await.unwrap();
+            row
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            let row = sqlx::query_as(AssertSqlSafe(sql)).fetch_one(&mut c).await.unwrap();
+            c.close().await.unwrap();
+            row
+        }
+    }
+}
+
+/// Regression: every audit entry updated the one `audit_head` row, so on PostgreSQL a large
+/// import updated it thousands of times in one transaction, each time leaving a row version
+/// that the next read and update walked: quadratic (29,474 rows took 508 s). PostgreSQL now
+/// moves the head once per transaction, at commit; SQLite still moves it per entry.
+async fn regression_postgres_audit_head_moves_once_per_transaction(db: Db) {
+    let (store, url) = db.store_and_url().await;
+    // Count the head's updates, as someone with database access would.
+    tamper(db.backend(), &url, "CREATE TABLE head_moves (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)").await;
+    tamper(db.backend(), &url, "INSERT INTO head_moves (id, n) VALUES (1, 0)").await;
+    let counter = match db.backend() {
+        Backend::Sqlite => {
+            "CREATE TRIGGER count_head_moves AFTER UPDATE ON audit_head \
+             BEGIN UPDATE head_moves SET n = n + 1 WHERE id = 1; END"
+        }
+        Backend::Postgres => {
+            tamper(
+                db.backend(),
+                &url,
+                "CREATE FUNCTION count_head_move() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                 BEGIN UPDATE head_moves SET n = n + 1 WHERE id = 1; RETURN NULL; END; $$",
+            )
+            .await;
+            "CREATE TRIGGER count_head_moves AFTER UPDATE ON audit_head \
+             FOR EACH ROW EXECUTE FUNCTION count_head_move()"
+        }
+    };
+    tamper(db.backend(), &url, counter).await;
+    let (backend, url) = (db.backend(), url.as_str());
+    let moves = || async move { peek(backend, url, "SELECT n, 'moves' FROM head_moves WHERE id = 1").await.0 };
+    let head = || async move { peek(backend, url, "SELECT seq, hash FROM audit_head WHERE id = 1").await };
+
+    let n = 2_000;
+    let mut batch = RegistryBatch {
+        suppliers: (0..n).map(|i| line(i + 2, named(&format!("Supplier {i:04}")))).collect(),
+        ..RegistryBatch::default()
+    };
+    // A bad row half-way: its savepoint, audit entry included, is undone.
+    batch.suppliers.insert(1_000, line(9_999, named("")));
+    let started = Instant::now();
+    let report = store.import(batch, ImportMode::SkipBad).await.unwrap();
+    let took = started.elapsed();
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert_eq!(counts(&report, Table::Suppliers).created, n);
+
+    let tail = store.audit_entries(i64::try_from(n).unwrap() - 1, 10).await.unwrap();
+    let last = tail.last().unwrap();
+    assert_eq!(last.seq, i64::try_from(n).unwrap() + 1, "{n} rows and the import's summary");
+    assert_eq!(head().await, (last.seq, last.hash.clone()), "the head is the last entry");
+    match db.backend() {
+        Backend::Postgres => assert_eq!(moves().await, 1, "one import, one transaction, one move of the head"),
+        Backend::Sqlite => assert_eq!(moves().await, last.seq, "SQLite moves the head per entry"),
+    }
+    assert!(took < Duration::from_secs(60), "the import took {took:?}");
+
+    // Later transactions chain after it and move the head once each.
+    store.create_supplier(named("After")).await.unwrap();
+    let after = store.audit_entries(last.seq, 10).await.unwrap();
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].prev_hash, last.hash);
+    assert_eq!(head().await, (after[0].seq, after[0].hash.clone()));
+    if db.backend() == Backend::Postgres {
+        assert_eq!(moves().await, 2);
+    }
+    let verdict = store.verify_audit().await.unwrap();
+    assert!(verdict.intact(), "{verdict:?}");
+    assert_eq!(verdict.entries, u64::try_from(after[0].seq).unwrap());
+
+    // A removed tail stays evident: the next entry links to the last removed one.
+    tamper(backend, url, &format!("DELETE FROM audit_log WHERE seq >= {}", after[0].seq - 1)).await;
+    store.create_supplier(named("Later")).await.unwrap();
+    let verdict = store.verify_audit().await.unwrap();
+    assert!(!verdict.intact(), "{verdict:?}");
+    assert_eq!(head().await.0, after[0].seq + 1);
+}
+
+/// A (bare) service using `offering`, and another listing it as the alternative of `other`.
+async fn services_around(store: &Arc<dyn Store>, offering: OfferingId, other: OfferingId) -> (Service, Service) {
+    let user = store.create_service(service("Shop", vec![uses(offering, &[])])).await.unwrap();
+    let fallback = store.create_service(service("CRM", vec![uses(other, &[offering])])).await.unwrap();
+    (user, fallback)
+}
+
+async fn supplier_cannot_delete_an_offering_in_use(db: Db) {
+    let store = db.store().await;
+    let t = two_suppliers(&store).await;
+    let portal = as_supplier(&store, t.acme.id);
+    let spare = store.create_offering(offering(t.acme.id, "Acme Spare")).await.unwrap();
+    let (shop, crm) = services_around(&store, t.edge.id, t.rival_db.id).await;
+    let entries = audit_log(&store).await.len();
+
+    // Used directly.
+    let message = conflict_message(portal.delete_offering(t.edge.id).await);
+    assert_eq!(message, "this offering is in use by the organisation; ask your contact there to retire it");
+    // Only an alternative.
+    store.update_service(shop.id, service("Shop", vec![])).await.unwrap();
+    let message = conflict_message(portal.delete_offering(t.edge.id).await);
+    assert!(!message.contains("CRM") && !message.contains("Shop"), "{message}");
+    assert_eq!(store.get_service(crm.id).await.unwrap(), crm, "our service is untouched");
+    assert!(portal.get_offering(t.edge.id).await.is_ok());
+    assert_eq!(audit_log(&store).await.len(), entries + 1, "the refusals leave no trace");
+    // Another supplier's offering stays hidden, used or not.
+    hidden(portal.delete_offering(t.rival_db.id).await, "offering", &t.rival_db.id.to_string());
+    // An offering no service uses is the supplier's to delete.
+    portal.delete_offering(spare.id).await.unwrap();
+    assert!(not_found(store.get_offering(spare.id).await));
+}
+
+async fn deleting_an_offering_in_use_audits_the_services(db: Db) {
+    let store = db.store().await;
+    let t = two_suppliers(&store).await;
+    let (shop, crm) = services_around(&store, t.edge.id, t.rival_db.id).await;
+    let seen = audit_log(&store).await.len();
+    tick().await;
+    store.delete_offering(t.edge.id).await.unwrap();
+
+    let shop_after = store.get_service(shop.id).await.unwrap();
+    let crm_after = store.get_service(crm.id).await.unwrap();
+    assert!(shop_after.data.uses.is_empty());
+    assert_eq!(crm_after.data.uses, [uses(t.rival_db.id, &[])]);
+    assert!(shop_after.updated_at > shop.updated_at && crm_after.updated_at > crm.updated_at);
+    let log = audit_log(&store).await;
+    let new: Vec<(&str, &str, Option<&str>)> =
+        log[seen..].iter().map(|e| (e.action.as_str(), e.entity.as_str(), e.entity_id.as_deref())).collect();
+    let mut services = [(shop.id, &shop, &shop_after), (crm.id, &crm, &crm_after)];
+    services.sort_by_key(|(id, _, _)| id.0);
+    let (first, second) = (services[0].0.to_string(), services[1].0.to_string());
+    let edge = t.edge.id.to_string();
+    assert_eq!(
+        new,
+        [
+            ("delete", "offering", Some(edge.as_str())),
+            ("update", "service", Some(first.as_str())),
+            ("update", "service", Some(second.as_str())),
+        ]
+    );
+    for ((_, before, after), entry) in services.iter().zip(&log[seen + 1..]) {
+        assert_eq!(json(&entry.before), serde_json::to_value(before).unwrap());
+        assert_eq!(json(&entry.after), serde_json::to_value(after).unwrap());
+    }
+    assert!(store.verify_audit().await.unwrap().intact());
+}
+
+async fn deleting_a_supplier_audits_its_accounts_and_tokens(db: Db) {
+    let store = db.store().await;
+    let t = two_suppliers(&store).await;
+    let ivy = store.create_user(new_user("ivy", Role::Supplier, Some(t.acme.id))).await.unwrap();
+    let rex = store.create_user(new_user("rex", Role::Supplier, Some(t.rival.id))).await.unwrap();
+    let mut own = new_token("ivy's", Some(ivy.id), "hash-of-ivys-token");
+    (own.role, own.supplier) = (Role::Supplier, Some(t.acme.id));
+    let own = store.create_token(own).await.unwrap();
+    let mut bare = new_token("feed", None, "hash-of-the-feed-token");
+    (bare.role, bare.supplier) = (Role::Supplier, Some(t.acme.id));
+    let bare = store.create_token(bare).await.unwrap();
+    let mut rivals = new_token("rex's", Some(rex.id), "hash-of-rexs-token");
+    (rivals.role, rivals.supplier) = (Role::Supplier, Some(t.rival.id));
+    store.create_token(rivals).await.unwrap();
+    let seen = audit_log(&store).await.len();
+
+    store.delete_supplier(t.acme.id).await.unwrap();
+    assert!(not_found(store.get_user(ivy.id).await));
+    assert_eq!(store.list_tokens(None).await.unwrap().len(), 1, "the rival's token stays");
+    let log = audit_log(&store).await;
+    let new = &log[seen..];
+    let mut deleted: Vec<(&str, &str)> = new.iter().map(|e| (e.entity.as_str(), e.action.as_str())).collect();
+    assert_eq!(deleted.pop(), Some(("supplier", "delete")), "the supplier's own entry comes last");
+    deleted.sort_unstable();
+    assert_eq!(deleted, [("token", "delete"), ("token", "delete"), ("user", "delete")]);
+    let entry_of = |id: String| new.iter().find(|e| e.entity_id.as_deref() == Some(id.as_str())).unwrap();
+    assert_eq!(json(&entry_of(ivy.id.to_string()).before), serde_json::to_value(&ivy).unwrap());
+    assert!(entry_of(ivy.id.to_string()).after.is_none());
+    for token in [&own, &bare] {
+        let entry = entry_of(token.id.to_string());
+        assert_eq!(json(&entry.before), serde_json::to_value(token).unwrap());
+        assert!(entry.after.is_none());
+    }
+    for entry in new {
+        let text = format!("{entry:?}");
+        assert!(!text.contains("hash-of") && !text.contains("SECRET-HASH"), "{text}");
+    }
+    assert!(store.verify_audit().await.unwrap().intact());
 }
 
 async fn list_audit_filters_newest_first(db: Db) {

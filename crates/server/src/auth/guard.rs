@@ -210,9 +210,15 @@ pub async fn authorize(State(state): State<AppState>, mut request: Request, next
         tracing::warn!(%method, %path, "cross-origin form post refused");
         return crate::ui::forbidden_page("This form was sent from another site and was refused.");
     }
-    let identity = match surface {
-        Surface::Api => from_token(&state, request.headers()).await,
-        Surface::Ui => from_session(&state, request.headers()).await,
+    // Static files are the same for everyone: no session lookup (a database query) for
+    // every stylesheet and script request.
+    let identity = if need == Need::Public && path.starts_with("/static/") {
+        Err(Refusal::Anonymous)
+    } else {
+        match surface {
+            Surface::Api => from_token(&state, request.headers()).await,
+            Surface::Ui => from_session(&state, request.headers()).await,
+        }
     };
     let access = match identity {
         Ok(access) => Some(access),

@@ -254,7 +254,9 @@ impl Oidc {
     }
 
     /// Starts a sign-in: returns the key for the cookie and the provider's URL to send the
-    /// browser to. `None` when too many sign-ins are in progress.
+    /// browser to. When [`MAX_PENDING`] sign-ins are waiting, the oldest is dropped, so
+    /// nobody can lock others out by starting sign-ins. `None` only when the provider's
+    /// client or the table is unusable.
     pub fn begin(&self, next: String) -> Option<(String, String)> {
         let client = self.current()?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -269,10 +271,7 @@ impl Oidc {
         let key = secret::random_hex(32);
         let mut pending = self.pending.lock().ok()?;
         let now = Instant::now();
-        pending.retain(|_, p| now.duration_since(p.started) < PENDING_LIFETIME);
-        if pending.len() >= MAX_PENDING {
-            return None;
-        }
+        make_room(&mut pending, now, MAX_PENDING);
         pending.insert(key.clone(), Pending { state, nonce, verifier, next, started: now });
         Some((key, url.to_string()))
     }
@@ -352,6 +351,15 @@ impl Oidc {
 }
 
 /// An error with its causes, for logs.
+/// Drops expired sign-ins, then the oldest ones until one more fits under `max`.
+fn make_room(pending: &mut HashMap<String, Pending>, now: Instant, max: usize) {
+    pending.retain(|_, p| now.duration_since(p.started) < PENDING_LIFETIME);
+    while pending.len() >= max.max(1) {
+        let Some(oldest) = pending.iter().min_by_key(|(_, p)| p.started).map(|(k, _)| k.clone()) else { break };
+        pending.remove(&oldest);
+    }
+}
+
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
@@ -366,6 +374,41 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pending(started: Instant) -> Pending {
+        Pending {
+            state: CsrfToken::new("state".into()),
+            nonce: Nonce::new("nonce".into()),
+            verifier: PkceCodeVerifier::new("verifier".into()),
+            next: "/".into(),
+            started,
+        }
+    }
+
+    #[test]
+    fn a_full_table_drops_expired_then_the_oldest_sign_ins() {
+        let now = Instant::now();
+        let Some(long_ago) = now.checked_sub(PENDING_LIFETIME + Duration::from_secs(1)) else { return };
+        let mut table = HashMap::new();
+        table.insert("expired".to_owned(), pending(long_ago));
+        for i in 0..3u64 {
+            table.insert(format!("k{i}"), pending(now - Duration::from_secs(30 - i)));
+        }
+        // Not full once the expired one is gone: nothing live is dropped.
+        make_room(&mut table, now, 4);
+        assert_eq!(table.len(), 3);
+        assert!(!table.contains_key("expired"));
+        // Full: the oldest live sign-in makes way, the newer ones stay.
+        make_room(&mut table, now, 3);
+        assert_eq!(table.len(), 2);
+        assert!(!table.contains_key("k0") && table.contains_key("k1") && table.contains_key("k2"));
+        // Flooding never refuses: the table stays at its bound.
+        for i in 0..100u64 {
+            make_room(&mut table, now, 3);
+            table.insert(format!("flood{i}"), pending(now));
+        }
+        assert_eq!(table.len(), 3);
+    }
 
     #[test]
     fn claims_parse_and_issuers_need_https_beyond_loopback() {

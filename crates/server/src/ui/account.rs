@@ -340,7 +340,6 @@ pub async fn change_password(
         tracing::warn!(%ip, user = %user.username, "wrong current password on a password change");
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, "The current password is wrong.".to_owned()).await;
     }
-    state.throttle().succeed(ip);
     if form.new_password != form.new_password_again {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, "The two new passwords differ.".to_owned()).await;
     }

@@ -18,7 +18,7 @@ use chainward_core::batch::{ImportMode, ImportReport, RegistryBatch, RowProblem,
 use chainward_formats::csv::{CsvRead, read_registry_csv};
 
 use super::{Frame, PageError, check_csrf, render_status};
-use crate::auth::Access;
+use crate::auth::{Access, Need};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -171,6 +171,15 @@ impl Upload {
         self.batch.releases.extend(b.releases);
         self.batch.services.extend(b.services);
         self.batch.uses.extend(b.uses);
+    }
+
+    /// Whether the upload writes internal services or their uses (a file of either table,
+    /// even one without rows).
+    pub fn touches_services(&self) -> bool {
+        !self.batch.services.is_empty()
+            || !self.batch.uses.is_empty()
+            || self.table_files.contains_key(&Table::Services)
+            || self.table_files.contains_key(&Table::ServiceUses)
     }
 
     /// The report of `report` (the store's answer for `mode`): every problem once, by file
@@ -365,6 +374,9 @@ pub async fn upload(
         let message = "Choose at least one CSV file.".to_owned();
         return Ok(form_page(&state, &access, &headers, StatusCode::UNPROCESSABLE_ENTITY, &mode_text, Some(message)));
     }
+    if upload.touches_services() && !access.can(Need::EditServices) {
+        return Ok(services_refused(&access, &headers, mode_text, upload));
+    }
     let mode = requested.mode(upload.parse_problems, upload.unreadable);
     let batch = std::mem::take(&mut upload.batch);
     let report = access.store().import(batch, mode).await?;
@@ -394,6 +406,52 @@ pub async fn upload(
             outcome,
         },
     ))
+}
+
+/// The report of an upload refused as a whole because it holds internal services (or their
+/// uses) and the caller's role may not edit services: 403, as the services pages and API
+/// answer that role, nothing written, each such file named.
+fn services_refused(access: &Access, headers: &HeaderMap, mode: String, upload: Upload) -> Response {
+    let role = access.role();
+    let mut problems: Vec<FileProblem> = [Table::Services, Table::ServiceUses]
+        .into_iter()
+        .filter_map(|table| {
+            let file = upload.table_files.get(&table)?;
+            Some(FileProblem {
+                file: file.clone(),
+                table: table.to_string(),
+                line: 0,
+                column: String::new(),
+                reason: format!("the {role} role may not import internal services or their uses"),
+            })
+        })
+        .collect();
+    if problems.is_empty() {
+        problems.push(FileProblem {
+            file: String::new(),
+            table: Table::Services.to_string(),
+            line: 0,
+            column: String::new(),
+            reason: format!("the {role} role may not import internal services or their uses"),
+        });
+    }
+    tracing::warn!(actor = %access.caller.actor, "CSV import with internal services refused for the role");
+    render_status(
+        StatusCode::FORBIDDEN,
+        &ReportPage {
+            frame: Frame::new(access, headers, "Import report", "/import"),
+            mode,
+            written: false,
+            dry_run: false,
+            files: upload.files,
+            counts: Vec::new(),
+            problems,
+            outcome: format!(
+                "Nothing written: the {role} role may not import internal services (services and service uses \
+                 files). Leave those files out, or ask an admin or analyst to import them."
+            ),
+        },
+    )
 }
 
 fn bad_rows(n: usize) -> String {

@@ -116,6 +116,27 @@ pub struct LoginForm {
 const GENERIC_FAILURE: &str =
     "Wrong username or password, or the account is locked for a while after repeated failures.";
 
+/// What the audit log keeps of a sign-in for an account that does not exist: not the typed
+/// name (people sometimes type their password there, and the log is permanent) but the
+/// first 16 hex digits of the SHA-256 of the trimmed, lowercased text and its length in
+/// characters, so an auditor can still check a candidate name. `extra` adds fields.
+pub(crate) fn unknown_username_details(typed: &str, ip: IpAddr, extra: &[(&str, &str)]) -> serde_json::Value {
+    use sha2::{Digest, Sha256};
+    let normalized = typed.trim().to_lowercase();
+    let digest = hex::encode(Sha256::digest(normalized.as_bytes()));
+    let mut details = serde_json::json!({
+        "username_sha256": digest.get(..16).unwrap_or(&digest),
+        "username_length": normalized.chars().count(),
+        "from": ip.to_string(),
+    });
+    if let Some(map) = details.as_object_mut() {
+        for (key, value) in extra {
+            map.insert((*key).to_owned(), serde_json::Value::from(*value));
+        }
+    }
+    details
+}
+
 /// `POST /login`.
 pub async fn submit(
     State(state): State<AppState>,
@@ -175,7 +196,7 @@ pub async fn submit(
                 "user",
                 None,
                 None,
-                Some(&serde_json::json!({ "username": username, "from": ip.to_string() })),
+                Some(&unknown_username_details(&username, ip, &[])),
             );
             if let Err(e) =
                 store.with_caller(chainward_core::access::Caller::system("anonymous")).record_event(event).await
@@ -186,7 +207,6 @@ pub async fn submit(
             return login_page(&state, StatusCode::UNAUTHORIZED, next, username, Some(GENERIC_FAILURE.into()));
         }
     };
-    state.throttle().succeed(ip);
     let target = if user.must_change_password { "/account?reason=change-password".to_owned() } else { next };
     let mut response = start_session(&state, &headers, &user, ip, &target, "password").await;
     response.headers_mut().append(SET_COOKIE, clear_cookie(LOGIN_COOKIE));
@@ -319,6 +339,13 @@ pub async fn setup_submit(State(state): State<AppState>, Form(form): Form<SetupF
     if let Err(e) = check_password_policy(&form.password, form.username.trim()) {
         return again(e);
     }
+    // The link is taken (closed) before anything is created: of two requests racing with
+    // the same token only one goes on. It opens again if the admin cannot be created, also
+    // when the request is dropped half-way.
+    if !state.take_setup(&form.token) {
+        return forbidden_page("This set-up link is not valid: it was used already, or an admin exists.");
+    }
+    let mut taken = TakenSetup { state: &state, token: Some(form.token.clone()) };
     let password = form.password.clone();
     let hash = match tokio::task::spawn_blocking(move || hash_password(&password)).await {
         Ok(Ok(hash)) => hash,
@@ -336,10 +363,25 @@ pub async fn setup_submit(State(state): State<AppState>, Form(form): Form<SetupF
     let store = state.system_store().with_caller(chainward_core::access::Caller::system("setup-link"));
     match store.create_user(user).await {
         Ok(user) => {
-            state.close_setup();
+            taken.token = None;
             tracing::info!(user = %user.username, "first admin created through the set-up link");
             redirect_with_flash("/login", "The admin account is ready. Sign in.", false)
         }
         Err(e) => again(e.to_string()),
+    }
+}
+
+/// The set-up link taken by a `POST /setup` that has not created the admin yet: dropped
+/// with its token still set, it opens the link again.
+struct TakenSetup<'a> {
+    state: &'a AppState,
+    token: Option<String>,
+}
+
+impl Drop for TakenSetup<'_> {
+    fn drop(&mut self) {
+        if let Some(token) = self.token.take() {
+            self.state.reopen_setup(&token);
+        }
     }
 }

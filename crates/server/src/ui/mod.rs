@@ -240,10 +240,20 @@ pub fn url_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Only local paths are followed after login (no open redirects).
+/// Only local paths are followed after login (no open redirects): a value that parses as
+/// a URI path (and query) starting with a single `/`, with no whitespace or control
+/// character anywhere (browsers drop tabs and newlines from URLs, so `/\t/evil.example`
+/// would become `//evil.example`) and no backslash (which browsers read as `/`).
 pub fn safe_next(next: Option<&str>) -> String {
+    let local = |n: &str| {
+        n.len() < 2000
+            && n.starts_with('/')
+            && !n.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+            && !n.starts_with("//")
+            && n.parse::<axum::http::uri::PathAndQuery>().is_ok_and(|pq| pq.as_str() == n)
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 2000 => n.to_owned(),
+        Some(n) if local(n) => n.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -381,6 +391,15 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(Some(&url_decode("/%09/evil.example"))), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\r\n/x")), "/");
+        assert_eq!(safe_next(Some("/ /evil")), "/");
+        assert_eq!(safe_next(Some("/\u{0}x")), "/");
+        assert_eq!(safe_next(Some("/\u{a0}/evil")), "/");
+        assert_eq!(safe_next(Some("\t//evil.example")), "/");
+        assert_eq!(safe_next(Some("/a\\b")), "/");
+        assert_eq!(safe_next(Some("/offerings?tier=critical&q=a%20b")), "/offerings?tier=critical&q=a%20b");
         assert_eq!(safe_next(None), "/");
     }
 

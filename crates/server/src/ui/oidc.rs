@@ -67,11 +67,8 @@ pub async fn start(State(state): State<AppState>, ApiQuery(query): ApiQuery<Star
         return not_configured();
     };
     let Some((key, url)) = oidc.begin(safe_next(query.next.as_deref())) else {
-        tracing::warn!("too many OpenID Connect sign-ins in progress");
-        return refused(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many sign-ins are in progress. Try again in a few minutes.",
-        );
+        tracing::error!("cannot start an OpenID Connect sign-in (the provider's client is unusable)");
+        return refused(StatusCode::SERVICE_UNAVAILABLE, "Sign-in through the identity provider is not available now.");
     };
     let mut response = Redirect::to(&url).into_response();
     let secure = if state.secure_cookies() { "; Secure" } else { "" };
@@ -197,7 +194,13 @@ async fn audit_failure(state: &AppState, user: Option<&User>, name: &str, ip: Ip
         "user",
         user.map(|u| u.id.to_string()),
         None,
-        Some(&serde_json::json!({ "username": name, "from": ip.to_string(), "method": "oidc", "reason": reason })),
+        Some(&match user {
+            Some(_) => {
+                serde_json::json!({ "username": name, "from": ip.to_string(), "method": "oidc", "reason": reason })
+            }
+            // No account: the name is kept as a digest only, as for a password sign-in.
+            None => super::login::unknown_username_details(name, ip, &[("method", "oidc"), ("reason", reason)]),
+        }),
     );
     if let Err(e) = state.system_store().with_caller(Caller::system("anonymous")).record_event(event).await {
         tracing::error!(error = %e, "cannot record a failed login");

@@ -700,23 +700,27 @@ pub fn supplier_data(
         note(&mut errors, "website", probe.validated().map(|_| ()));
     }
     data.description = fields.opt("description");
-    let ids = LegalIds {
-        lei: fields.opt("lei"),
-        duns: fields.opt("duns"),
-        vat: fields.opt("vat"),
-        other: fields.opt("other_id"),
-    };
-    // Each identifier on its own, so every bad one is reported beside its field.
-    for (field, one) in [
-        ("lei", LegalIds { lei: ids.lei.clone(), ..LegalIds::default() }),
-        ("duns", LegalIds { duns: ids.duns.clone(), ..LegalIds::default() }),
-        ("vat", LegalIds { vat: ids.vat.clone(), ..LegalIds::default() }),
-    ] {
-        if let Err(e) = one.normalised() {
-            errors.add(field, e.reason);
+    // A supplier's own staff do not change its legal identifiers (the store refuses it as
+    // well): their form does not show them, and anything sent in their place is ignored.
+    if !(profile_only && base.is_some()) {
+        let ids = LegalIds {
+            lei: fields.opt("lei"),
+            duns: fields.opt("duns"),
+            vat: fields.opt("vat"),
+            other: fields.opt("other_id"),
+        };
+        // Each identifier on its own, so every bad one is reported beside its field.
+        for (field, one) in [
+            ("lei", LegalIds { lei: ids.lei.clone(), ..LegalIds::default() }),
+            ("duns", LegalIds { duns: ids.duns.clone(), ..LegalIds::default() }),
+            ("vat", LegalIds { vat: ids.vat.clone(), ..LegalIds::default() }),
+        ] {
+            if let Err(e) = one.normalised() {
+                errors.add(field, e.reason);
+            }
         }
+        data.legal_ids = ids;
     }
-    data.legal_ids = ids;
     let mut contact = |prefix: &str| {
         let email_field = format!("{prefix}_email");
         let email = fields.opt(&email_field);
@@ -1151,10 +1155,20 @@ mod tests {
     fn profile_only_keeps_our_assessment() {
         let mut base = SupplierData::named("Acme", SupplierKind::Hosting);
         base.tier = Tier::ONE;
-        let form = fields(&[("tier", "4"), ("kind", "other"), ("website", "https://acme.example"), ("name", "Evil")]);
+        base.legal_ids.vat = Some("DE123456789".into());
+        let form = fields(&[
+            ("tier", "4"),
+            ("kind", "other"),
+            ("website", "https://acme.example"),
+            ("name", "Evil"),
+            ("vat", "nonsense"),
+            ("lei", ""),
+            ("other_id", "HRB 1"),
+        ]);
         let data = supplier_data(&form, Some(&base), true).unwrap_or_else(|e| unreachable!("{:?}", e.list));
         assert_eq!((data.name.as_str(), data.kind, data.tier), ("Acme", SupplierKind::Hosting, Tier::ONE));
         assert_eq!(data.website.as_deref(), Some("https://acme.example"));
+        assert_eq!(data.legal_ids, base.legal_ids, "a supplier's staff changed its legal identifiers");
     }
 
     #[test]
