@@ -12,13 +12,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chainward_core::graph::{ChainGraph, EdgeKind, NodeKey};
 use chainward_core::model::{OfferingId, ServiceData, ServiceId, ServiceUse, Tier, check_name};
-use chainward_core::picture::{Options, PictureError, render_svg, service_dependencies};
+use chainward_core::picture::service_dependencies;
 use chainward_store::{Page, ServiceFilter, StoreError};
 
 use super::dashboard::{NodeLink, SpofRow, node_link};
-use super::suppliers::{
-    Choice, EmptyForm, FieldErrors, Fields, Link, PAGE_SIZE, notice_svg, parse_id, svg_response, tier_choices,
-};
+use super::suppliers::{Choice, EmptyForm, FieldErrors, Fields, Link, PAGE_SIZE, draw, parse_id, tier_choices};
 use super::{CsrfForm, Frame, PageError, Pager, redirect_with_flash, render, render_status};
 use crate::auth::{Access, Need};
 use crate::error::ApiError;
@@ -410,22 +408,8 @@ pub async fn dependencies_svg(
 ) -> Result<Response, PageError> {
     let id = ServiceId(parse_id(&raw)?);
     access.store().get_service(id).await?;
-    let graph = state.graph().await?;
-    let drawn = tokio::task::spawn_blocking(move || {
-        let picture = service_dependencies(&graph, id)?;
-        Some(render_svg(&picture, &Options { id_prefix: "dependencies".to_owned(), ..Options::default() }))
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("picture task failed: {e}")))?;
-    let svg = match drawn {
-        Some(Ok(svg)) => svg,
-        Some(Err(
-            e @ (PictureError::TooLarge { .. } | PictureError::TooManyEdges { .. } | PictureError::TooComplex { .. }),
-        )) => notice_svg(&format!("Too large to draw: {e}.")),
-        Some(Err(e)) => return Err(ApiError::internal(format!("cannot draw the dependencies of {id}: {e}")).into()),
-        None => notice_svg("Nothing to draw yet; reload the page."),
-    };
-    Ok(svg_response(svg))
+    draw(&state, "dependencies", &format!("the dependencies of {id}"), move |graph| service_dependencies(graph, id))
+        .await
 }
 
 #[cfg(test)]

@@ -15,13 +15,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chainward_core::graph::{NodeKey, NodeKind as GraphKind};
+use chainward_core::graph::{ChainGraph, NodeKey, NodeKind as GraphKind};
 use chainward_core::model::{
     Contact, CountryCode, DataAccess, InvalidValue, LegalIds, OfferingKind, Ownership, OwnershipArea, RaciRole,
     SubcontractData, SubcontractId, Supplier, SupplierData, SupplierId, SupplierKind, SupplierStatus, Tier,
     check_email, check_name,
 };
-use chainward_core::picture::{Options, PictureError, render_svg, supplier_chain};
+use chainward_core::picture::{Options, Picture, PictureError, render_svg, supplier_chain};
 use chainward_store::{OfferingFilter, Page, StoreError, SupplierFilter};
 use time::Date;
 use uuid::Uuid;
@@ -1041,19 +1041,28 @@ pub async fn chain_svg(
         .opt("depth")
         .and_then(|d| d.parse::<u32>().ok())
         .map_or(MAX_PICTURE_DEPTH, |d| d.clamp(1, MAX_PICTURE_DEPTH));
+    draw(&state, "chain", &format!("the chain of {id}"), move |graph| supplier_chain(graph, id, depth)).await
+}
+
+/// Draws a picture of the whole-registry graph on the blocking pool and answers it as SVG:
+/// the one way every picture route (chains, dependencies, and later blast radius and
+/// origin traces) renders. A picture too large to draw, or of something created after the
+/// graph was built, becomes a small picture that says so.
+pub async fn draw<F>(state: &AppState, id_prefix: &str, what: &str, build: F) -> Result<Response, PageError>
+where
+    F: FnOnce(&ChainGraph) -> Option<Picture> + Send + 'static,
+{
     let graph = state.graph().await?;
-    let drawn = tokio::task::spawn_blocking(move || {
-        let picture = supplier_chain(&graph, id, depth)?;
-        Some(render_svg(&picture, &Options { id_prefix: "chain".to_owned(), ..Options::default() }))
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("picture task failed: {e}")))?;
+    let options = Options { id_prefix: id_prefix.to_owned(), ..Options::default() };
+    let drawn = tokio::task::spawn_blocking(move || build(&graph).map(|picture| render_svg(&picture, &options)))
+        .await
+        .map_err(|e| ApiError::internal(format!("picture task failed: {e}")))?;
     let svg = match drawn {
         Some(Ok(svg)) => svg,
         Some(Err(
             e @ (PictureError::TooLarge { .. } | PictureError::TooManyEdges { .. } | PictureError::TooComplex { .. }),
         )) => notice_svg(&format!("Too large to draw: {e}.")),
-        Some(Err(e)) => return Err(ApiError::internal(format!("cannot draw the chain of {id}: {e}")).into()),
+        Some(Err(e)) => return Err(ApiError::internal(format!("cannot draw {what}: {e}")).into()),
         // Created after the graph was built: the next request sees it.
         None => notice_svg("Nothing to draw yet; reload the page."),
     };
