@@ -34,7 +34,8 @@ pub struct AppState {
     max_body_bytes: usize,
     max_upload_bytes: usize,
     request_timeout: Duration,
-    needs: Arc<HashMap<(Method, &'static str), Need>>,
+    /// Route template → (method, need): looked up on every request.
+    needs: Arc<HashMap<&'static str, Vec<(Method, Need)>>>,
     throttle: Arc<Throttle>,
     setup_token: Arc<StdMutex<Option<String>>>,
     session_idle: time::Duration,
@@ -56,7 +57,10 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// State over `store`, with the limits of `config`.
     pub fn new(store: Arc<dyn Store>, config: &ServerConfig) -> Self {
-        let needs = crate::router::route_needs().into_iter().map(|(m, p, n)| ((m, p), n)).collect();
+        let mut needs: HashMap<&'static str, Vec<(Method, Need)>> = HashMap::new();
+        for (method, path, need) in crate::router::route_needs() {
+            needs.entry(path).or_default().push((method, need));
+        }
         AppState {
             store,
             graph: Arc::new(GraphCache::default()),
@@ -94,7 +98,7 @@ impl AppState {
     pub(crate) fn need(&self, method: &Method, path: &str) -> Option<Need> {
         // HEAD is answered by GET routes.
         let method = if method == Method::HEAD { &Method::GET } else { method };
-        self.needs.iter().find(|((m, p), _)| m == method && *p == path).map(|(_, n)| *n)
+        self.needs.get(path)?.iter().find(|(m, _)| m == method).map(|(_, n)| *n)
     }
 
     /// Failed logins per client address.
