@@ -156,6 +156,10 @@ pub trait Store: Send + Sync + 'static {
     async fn get_supplier(&self, id: SupplierId) -> Result<Supplier>;
     /// One supplier by id, name (case-insensitive), LEI, DUNS or VAT number.
     async fn find_supplier(&self, reference: &str) -> Result<Supplier>;
+    /// The names of the suppliers with these ids, in one query (for list pages that show
+    /// whose each row is). Ids that do not exist or are out of the caller's reach are
+    /// simply absent. At most [`Page::MAX_LIMIT`] ids are looked up.
+    async fn supplier_names(&self, ids: &[SupplierId]) -> Result<std::collections::HashMap<SupplierId, String>>;
     /// Suppliers matching a filter, by name.
     async fn list_suppliers(&self, filter: &SupplierFilter, page: Page) -> Result<Paged<Supplier>>;
 

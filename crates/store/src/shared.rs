@@ -2467,6 +2467,23 @@ macro_rules! store_impl {
                     supplier_by_id(&mut c, id, reach).await?.ok_or_else(not_found)
                 }
 
+                async fn supplier_names(&self, ids: &[SupplierId]) -> Result<HashMap<SupplierId, String>> {
+                    let mut ids: Vec<Uuid> = ids.iter().map(|s| s.0).filter(|id| self.reach().is_none_or(|r| r == *id)).collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    ids.truncate(usize::try_from(Page::MAX_LIMIT).unwrap_or(usize::MAX));
+                    if ids.is_empty() {
+                        return Ok(HashMap::new());
+                    }
+                    let sql = format!("SELECT id, name FROM suppliers WHERE id IN ({})", placeholders(1, ids.len()));
+                    let mut q = sqlx::query_as::<_, (Uuid, String)>(AssertSqlSafe(sql));
+                    for id in &ids {
+                        q = q.bind(*id);
+                    }
+                    let rows = q.fetch_all(&self.pool).await?;
+                    Ok(rows.into_iter().map(|(id, name)| (SupplierId(id), name)).collect())
+                }
+
                 async fn list_suppliers(&self, filter: &SupplierFilter, page: Page) -> Result<Paged<Supplier>> {
                     let w = Where::suppliers(filter).within("id", self.reach());
                     let mut c = self.pool.acquire().await?;

@@ -1121,6 +1121,12 @@ async fn supplier_scope_hides_other_suppliers(db: Db) {
     }
     assert_eq!(portal.find_supplier("acme cloud").await.unwrap().id, t.acme.id);
     hidden(portal.update_supplier(t.rival.id, named("Rival Systems")).await, "supplier", &rival_id);
+    // Names by id: another supplier's is absent, as a made-up id's is.
+    let names = portal.supplier_names(&[t.acme.id, t.rival.id, ghost, t.acme.id]).await.unwrap();
+    assert_eq!(names.into_iter().collect::<Vec<_>>(), vec![(t.acme.id, "Acme Cloud".to_owned())]);
+    let names = store.supplier_names(&[t.acme.id, t.rival.id, ghost]).await.unwrap();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names.get(&t.rival.id).map(String::as_str), Some("Rival Systems"));
 
     // Offerings: the own ones only, whatever the filter says.
     let listed = portal.list_offerings(&OfferingFilter::default(), Page::default()).await.unwrap();

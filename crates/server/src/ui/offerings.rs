@@ -5,9 +5,6 @@
 //! Offerings are added from their supplier's page; a form that fails comes back on a page
 //! of its own ([`FormPage`]) with what was typed and the failure beside the field.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
@@ -90,13 +87,9 @@ pub async fn list(
     } else {
         let filter = OfferingFilter { q: filters.opt("q"), supplier: supplier_id, kind };
         let found = store.list_offerings(&filter, Page { offset, limit: PAGE_SIZE }).await?;
-        // The names of the suppliers on this page, each asked for once.
-        let mut names: HashMap<SupplierId, String> = HashMap::new();
-        for o in &found.items {
-            if let Entry::Vacant(slot) = names.entry(o.data.supplier) {
-                slot.insert(store.get_supplier(o.data.supplier).await?.data.name);
-            }
-        }
+        // The names of the suppliers on this page, in one query.
+        let ids: Vec<SupplierId> = found.items.iter().map(|o| o.data.supplier).collect();
+        let names = store.supplier_names(&ids).await?;
         let rows = found
             .items
             .iter()
