@@ -8,5 +8,7 @@ pub mod demo;
 pub mod graph;
 pub mod model;
 pub mod picture;
+pub mod purl;
+pub mod sbom;
 
 pub use model::*;

@@ -80,6 +80,15 @@ id_type!(
     /// The stable identity of an API token.
     TokenId
 );
+id_type!(
+    /// The stable identity of a stored SBOM document.
+    SbomId
+);
+id_type!(
+    /// The stable identity of a distinct component (one package version), shared by every
+    /// SBOM that lists it.
+    ComponentId
+);
 
 /// Declares a closed enumeration with a stable kebab-case spelling, used by the CSV files,
 /// the CLI, the API and the database alike.
@@ -113,7 +122,7 @@ macro_rules! spelled_enum {
         impl FromStr for $name {
             type Err = InvalidValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                let wanted = normalise_spelling(s);
+                let wanted = $crate::model::normalise_spelling(s);
                 $name::ALL
                     .iter()
                     .copied()
@@ -143,8 +152,10 @@ macro_rules! spelled_enum {
     };
 }
 
+pub(crate) use spelled_enum;
+
 /// Accepts what people type in spreadsheets: any case, spaces or underscores for dashes.
-fn normalise_spelling(s: &str) -> String {
+pub(crate) fn normalise_spelling(s: &str) -> String {
     s.trim().chars().map(|c| if c == ' ' || c == '_' { '-' } else { c.to_ascii_lowercase() }).collect()
 }
 

@@ -2,3 +2,5 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::todo)]
 
 pub mod csv;
+pub mod json;
+pub mod sbom;
