@@ -1,0 +1,8 @@
+//! The formats crate's one integration-test binary: the public conformance suites in the
+//! shared data folder (CycloneDX, SPDX, SWID, purl), read in place.
+
+mod data;
+
+mod cyclonedx_suite;
+mod spdx_suite;
+mod swid_suite;
