@@ -11,6 +11,17 @@ pub mod diagnostics;
 
 pub use diagnostics::{Problem, SbomError, Severity};
 
+use chainward_core::sbom::Sbom;
+
+/// What a reader returns: the document in the one model, and the problems found on the way.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Read {
+    /// The document.
+    pub sbom: Sbom,
+    /// Problems found while reading (schema problems are added by validation).
+    pub problems: Vec<Problem>,
+}
+
 /// Bounds on what a reader accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
