@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{InvalidValue, spelled_enum};
 
 pub mod diff;
+pub mod identity;
 pub mod quality;
 
 spelled_enum!(

@@ -9,9 +9,11 @@ use chainward_core::audit::{AuditEntry, AuditEvent, Verdict};
 use chainward_core::batch::{ImportMode, ImportReport, RegistryBatch};
 use chainward_core::graph::GraphInput;
 use chainward_core::model::*;
+use chainward_core::sbom::Sbom;
 
 mod error;
 mod postgres;
+pub mod sbom;
 mod shared;
 mod sqlite;
 
@@ -302,6 +304,60 @@ pub trait Store: Send + Sync + 'static {
     async fn audit_entries(&self, after_seq: i64, limit: u64) -> Result<Vec<AuditEntry>>;
     /// Recomputes the whole chain and compares its end with the recorded head.
     async fn verify_audit(&self) -> Result<Verdict>;
+
+    // ---- transparency: SBOMs, supplier aliases, baselines (docs/sbom.md) -----------------
+
+    /// Stores an SBOM under a release of an offering within reach (the release is created
+    /// when missing), its components (merged by identity with every other SBOM's) and edges,
+    /// in one transaction, audited as `ingest sbom`.
+    async fn ingest_sbom(&self, ingest: sbom::SbomIngest) -> Result<sbom::IngestReport>;
+    /// SBOM documents within reach, newest first.
+    async fn list_sboms(&self, filter: &sbom::SbomFilter, page: Page) -> Result<Paged<sbom::SbomSummary>>;
+    /// One SBOM document within reach.
+    async fn get_sbom(&self, id: SbomId) -> Result<sbom::SbomSummary>;
+    /// The original bytes of an SBOM document within reach.
+    async fn sbom_content(&self, id: SbomId) -> Result<Vec<u8>>;
+    /// Deletes an SBOM document within reach (audited).
+    async fn delete_sbom(&self, id: SbomId) -> Result<()>;
+    /// The components of an SBOM document within reach, in document order, optionally only
+    /// those whose name, version, purl or supplier contain `search` (case-insensitive).
+    async fn sbom_components(
+        &self,
+        id: SbomId,
+        search: Option<&str>,
+        page: Page,
+    ) -> Result<Paged<sbom::StoredComponent>>;
+    /// The model of an SBOM document rebuilt from the stored rows.
+    async fn stored_sbom(&self, id: SbomId) -> Result<Sbom>;
+    /// The latest SBOM of a release within reach, rebuilt; `None` when it has none.
+    async fn release_sbom(&self, release: ReleaseId) -> Result<Option<sbom::ReleaseSbom>>;
+    /// Adds an alias under which SBOMs name a registered supplier (unscoped callers only).
+    async fn add_supplier_alias(&self, supplier: SupplierId, alias: &str) -> Result<sbom::SupplierAlias>;
+    /// Removes an alias.
+    async fn delete_supplier_alias(&self, alias: &str) -> Result<()>;
+    /// Aliases, of one supplier or all.
+    async fn list_supplier_aliases(&self, supplier: Option<SupplierId>) -> Result<Vec<sbom::SupplierAlias>>;
+    /// Component supplier names in stored SBOMs that match no registered supplier or alias,
+    /// most frequent first (unscoped callers only).
+    async fn unmatched_suppliers(&self, limit: u64) -> Result<Vec<sbom::UnmatchedSupplier>>;
+    /// Records the outcome of a Dependency-Track style upload under its token.
+    async fn record_bom_upload(&self, token: uuid::Uuid, outcome: std::result::Result<SbomId, String>) -> Result<()>;
+    /// The state of an upload token (within reach).
+    async fn bom_upload(&self, token: uuid::Uuid) -> Result<sbom::BomUpload>;
+    /// Sets (replaces) the configuration baseline of an offering (unscoped callers only).
+    async fn set_baseline(
+        &self,
+        offering: OfferingId,
+        name: &str,
+        source: &str,
+        n_rules: u64,
+    ) -> Result<sbom::StoredBaseline>;
+    /// The baseline of an offering within reach, if it has one.
+    async fn get_baseline(&self, offering: OfferingId) -> Result<Option<sbom::StoredBaseline>>;
+    /// Records a configuration check against an offering's baseline (audited).
+    async fn record_config_check(&self, check: sbom::NewConfigCheck) -> Result<sbom::ConfigCheck>;
+    /// The latest configuration checks of an offering within reach, newest first.
+    async fn list_config_checks(&self, offering: OfferingId, limit: u64) -> Result<Vec<sbom::ConfigCheck>>;
 }
 
 /// Opens the database a URL names and brings its schema up to date: `sqlite://PATH`

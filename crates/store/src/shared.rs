@@ -989,7 +989,10 @@ macro_rules! store_impl {
             use sqlx::AssertSqlSafe;
             use uuid::Uuid;
 
+            use chainward_core::sbom::Sbom;
+
             use super::$store;
+            use $crate::sbom::*;
             use $crate::shared::*;
             use $crate::{
                 AuditFilter, Backend, OfferingFilter, Page, Paged, Result, ServiceFilter, Store, StoreError,
@@ -3313,7 +3316,64 @@ macro_rules! store_impl {
                     tx.rollback().await?;
                     Ok(verifier.finish(Some((head_seq, head_hash.as_str()))))
                 }
+
+                async fn ingest_sbom(&self, ingest: SbomIngest) -> Result<IngestReport> {
+                    self.sbom_ingest(ingest).await
+                }
+                async fn list_sboms(&self, filter: &SbomFilter, page: Page) -> Result<Paged<SbomSummary>> {
+                    self.sbom_list(filter, page).await
+                }
+                async fn get_sbom(&self, id: SbomId) -> Result<SbomSummary> {
+                    self.sbom_get(id).await
+                }
+                async fn sbom_content(&self, id: SbomId) -> Result<Vec<u8>> {
+                    self.sbom_bytes(id).await
+                }
+                async fn delete_sbom(&self, id: SbomId) -> Result<()> {
+                    self.sbom_delete(id).await
+                }
+                async fn sbom_components(&self, id: SbomId, search: Option<&str>, page: Page) -> Result<Paged<StoredComponent>> {
+                    self.sbom_component_page(id, search, page).await
+                }
+                async fn stored_sbom(&self, id: SbomId) -> Result<Sbom> {
+                    self.sbom_model(id).await
+                }
+                async fn release_sbom(&self, release: ReleaseId) -> Result<Option<ReleaseSbom>> {
+                    self.sbom_of_release(release).await
+                }
+                async fn add_supplier_alias(&self, supplier: SupplierId, alias: &str) -> Result<SupplierAlias> {
+                    self.alias_add(supplier, alias).await
+                }
+                async fn delete_supplier_alias(&self, alias: &str) -> Result<()> {
+                    self.alias_delete(alias).await
+                }
+                async fn list_supplier_aliases(&self, supplier: Option<SupplierId>) -> Result<Vec<SupplierAlias>> {
+                    self.alias_list(supplier).await
+                }
+                async fn unmatched_suppliers(&self, limit: u64) -> Result<Vec<UnmatchedSupplier>> {
+                    self.suppliers_unmatched(limit).await
+                }
+                async fn record_bom_upload(&self, token: Uuid, outcome: std::result::Result<SbomId, String>) -> Result<()> {
+                    self.upload_record(token, outcome).await
+                }
+                async fn bom_upload(&self, token: Uuid) -> Result<BomUpload> {
+                    self.upload_state(token).await
+                }
+                async fn set_baseline(&self, offering: OfferingId, name: &str, source: &str, n_rules: u64) -> Result<StoredBaseline> {
+                    self.baseline_set(offering, name, source, n_rules).await
+                }
+                async fn get_baseline(&self, offering: OfferingId) -> Result<Option<StoredBaseline>> {
+                    self.baseline_get(offering).await
+                }
+                async fn record_config_check(&self, check: NewConfigCheck) -> Result<ConfigCheck> {
+                    self.config_check_record(check).await
+                }
+                async fn list_config_checks(&self, offering: OfferingId, limit: u64) -> Result<Vec<ConfigCheck>> {
+                    self.config_check_list(offering, limit).await
+                }
             }
+
+            $crate::sbom::sbom_fns!($store, $db, $begin_write, $begin_read);
         }
     };
 }
