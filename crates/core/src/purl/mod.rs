@@ -6,8 +6,8 @@
 //! pkg:type/namespace/name@version?qualifiers#subpath
 //! ```
 //!
-//! Two ways in: [`Purl::parse`] holds to every "shall" of the standard and rejects, for
-//! instance, a qualifier key that is not lower case; [`Purl::parse_lenient`] also repairs
+//! Two ways in: [`Purl::parse`] rejects what the standard forbids, for instance a
+//! qualifier key that is not lower case; [`Purl::parse_lenient`] also repairs
 //! what the purl-spec "recommended" tests repair (upper-case qualifier keys, surrounding
 //! white space). Both apply the normalisations the standard requires (type and
 //! case-insensitive components lowercased, qualifiers sorted, empty qualifier values
@@ -119,8 +119,12 @@ enum Mode {
 }
 
 impl Purl {
-    /// Parses and validates a purl string. Holds to every "shall" of ECMA-427 and the type
-    /// definitions; applies the normalisations they require (see the module docs).
+    /// Parses and validates a purl string. Rejects what ECMA-427 and the type definitions
+    /// forbid (a qualifier key that is not lower case, a missing required namespace, a bad
+    /// percent-escape…); applies the normalisations they require (see the module docs).
+    /// Characters that should have been percent-encoded but were not (`+`, a space, an
+    /// unencoded npm scope `@`) are accepted, as the purl-spec required tests do, and
+    /// encoded in the canonical form.
     pub fn parse(text: &str) -> Result<Purl, PurlError> {
         parse(text, Mode::Strict)
     }
