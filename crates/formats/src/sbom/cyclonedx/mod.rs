@@ -60,11 +60,16 @@ pub const CYCLONEDX_PROBLEM_CODES: &[&str] = &[
     "cyclonedx-component-without-name",
     "cyclonedx-empty-ref",
     "cyclonedx-too-deep",
+    "cyclonedx-too-many-problems",
 ];
 
 /// How deep components, services and dependency trees may nest. JSON input cannot go much
 /// deeper anyway (the parser stops at 128 levels); XML input could, and is cut here.
 pub(crate) const MAX_DEPTH: usize = 64;
+
+/// How many problems a reader lists; past this, they are only counted (a hostile document
+/// could otherwise make more bytes of problems than it has).
+pub(crate) const MAX_PROBLEMS: usize = 10_000;
 
 /// What a bom-ref names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +85,8 @@ struct Builder<'a> {
     limits: Limits,
     sbom: Sbom,
     problems: Vec<Problem>,
+    /// Problems found past `MAX_PROBLEMS`, not listed.
+    n_unlisted_problems: usize,
     refs: HashMap<&'a str, Target>,
     dependency_refs: HashSet<&'a str>,
 }
@@ -90,13 +97,22 @@ impl<'a> Builder<'a> {
             limits: *limits,
             sbom: Sbom { kind, ..Sbom::default() },
             problems: Vec::new(),
+            n_unlisted_problems: 0,
             refs: HashMap::new(),
             dependency_refs: HashSet::new(),
         }
     }
 
+    fn push_problem(&mut self, problem: Problem) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(problem);
+        } else {
+            self.n_unlisted_problems += 1;
+        }
+    }
+
     fn error(&mut self, code: &'static str, path: String, message: String) {
-        self.problems.push(Problem::error(code, path, message));
+        self.push_problem(Problem::error(code, path, message));
     }
 
     fn wrong_type(&mut self, path: String, expected: &str, found: &str) {
@@ -132,7 +148,7 @@ impl<'a> Builder<'a> {
     /// is empty; a reference already used is reported and keeps naming its first owner.
     fn register_ref(&mut self, bom_ref: &'a str, target: Target, path: impl FnOnce() -> String) -> bool {
         if bom_ref.is_empty() {
-            self.problems.push(Problem::warning("cyclonedx-empty-ref", path(), "an empty bom-ref is ignored"));
+            self.push_problem(Problem::warning("cyclonedx-empty-ref", path(), "an empty bom-ref is ignored"));
             return false;
         }
         match self.refs.get(bom_ref) {
@@ -193,6 +209,13 @@ impl<'a> Builder<'a> {
     fn finish(mut self) -> Read {
         self.sbom.dependencies.sort_unstable();
         self.sbom.dependencies.dedup();
+        if self.n_unlisted_problems > 0 {
+            self.problems.push(Problem::warning(
+                "cyclonedx-too-many-problems",
+                "",
+                format!("{} more problems are not listed", self.n_unlisted_problems),
+            ));
+        }
         Read { sbom: self.sbom, problems: self.problems }
     }
 }

@@ -621,8 +621,18 @@ fn problem_codes_are_unique_and_listed() {
             "cyclonedx-component-without-name",
             "cyclonedx-empty-ref",
             "cyclonedx-too-deep",
+            "cyclonedx-too-many-problems",
         ]
     );
+}
+
+#[test]
+fn problems_past_the_bound_are_counted_not_listed() {
+    let components = vec!["1"; MAX_PROBLEMS + 5].join(",");
+    let read = read(&json_16(&format!(r#""components": [{components}]"#)));
+    assert_eq!(read.problems.len(), MAX_PROBLEMS + 1);
+    let last = read.problems.last().unwrap();
+    assert_eq!((last.code, last.message.as_str()), ("cyclonedx-too-many-problems", "5 more problems are not listed"));
 }
 
 // --- writer ---

@@ -40,7 +40,7 @@ use crate::schemas;
 
 /// How deep the writer nests components; deeper ones are written at the top level, so that
 /// the output stays well within the nesting JSON readers accept.
-pub const MAX_WRITE_DEPTH: usize = 32;
+pub(crate) const MAX_WRITE_DEPTH: usize = 32;
 
 const COMPONENT_TYPES: &[&str] = &[
     "application",
