@@ -7,6 +7,7 @@
 //! with a stable kebab-case code and a path. Only input that leaves nothing usable (not
 //! JSON/XML at all, unknown format, over the size limit, a DTD) is an [`SbomError`].
 
+pub mod cyclonedx;
 pub mod diagnostics;
 
 pub use diagnostics::{Problem, SbomError, Severity};
