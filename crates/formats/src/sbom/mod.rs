@@ -8,6 +8,8 @@
 //! JSON/XML at all, unknown format, over the size limit, a DTD) is an [`SbomError`].
 
 pub mod diagnostics;
+pub mod spdx;
+pub mod swid;
 
 pub use diagnostics::{Problem, SbomError, Severity};
 
