@@ -226,7 +226,10 @@ impl<'j, 'a> Graph<'j, 'a> {
     fn check_reference(&self, reference: &Json, path: &str, problems: &mut Vec<Problem>) {
         let Json::String(id) = reference else { return };
         let id = id.as_ref();
-        let vocabulary = !id.contains(':') || id.starts_with("https://spdx.org/rdf/");
+        let vocabulary = !id.contains(':')
+            || id.starts_with("https://spdx.org/rdf/")
+            || id.starts_with("https://spdx.org/licenses/")
+            || id.starts_with("http://spdx.org/licenses/");
         let external = self.external_ids.contains(id)
             || self.external_prefixes.iter().any(|p| !p.is_empty() && id.starts_with(p.as_str()));
         if !vocabulary && !external && !self.index.contains_key(id) {

@@ -98,9 +98,10 @@ fn xml_path(node: Node) -> String {
         let name = element.tag_name().name();
         current = element.parent();
         if current.is_some_and(|p| p.is_element()) {
-            let index =
+            // prev_siblings() starts with the element itself.
+            let position =
                 element.prev_siblings().filter(|s| s.is_element() && s.tag_name() == element.tag_name()).count();
-            steps.push(format!("{name}[{}]", index + 1));
+            steps.push(format!("{name}[{position}]"));
         } else {
             steps.push(name.to_owned());
         }

@@ -88,7 +88,7 @@ fn relationship(from: &str, kind: &str, to: &str) -> Value {
 
 /// Whether `id` is an SPDXID the schema's rules allow: `SPDXRef-` then letters, digits, `.`
 /// and `-`.
-fn is_spdx_id(id: &str) -> bool {
+pub(super) fn is_spdx_id(id: &str) -> bool {
     id.strip_prefix("SPDXRef-")
         .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'))
 }
@@ -103,6 +103,7 @@ fn package_id(component: &Component, index: usize, used: &mut HashSet<String>) -
         return reference.clone();
     }
     let source = component.reference.as_deref().unwrap_or(&component.name);
+    let source = source.strip_prefix("SPDXRef-").unwrap_or(source);
     let mut cleaned: String = source
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '-' })

@@ -14,9 +14,6 @@ const SWID_2009: &str = "http://standards.iso.org/iso/19770/-2/2009/schema.xsd";
 const RPM_SWIDTAGS: &str = "http://rpm.org/metadata/swidtags.xsd";
 const XMLDSIG: &str = "http://www.w3.org/2000/09/xmldsig#";
 
-/// How many supplemental-of-supplemental links are followed to find the primary tag.
-const MAX_SUPPLEMENT_CHAIN: usize = 16;
-
 /// Parses XML text the way every reader here does: no DTD (so no entity expansion and no
 /// external entities), at most `limits.max_xml_nodes` nodes, a UTF-8 byte order mark
 /// allowed.
@@ -62,11 +59,14 @@ fn is_draft(tag: Node) -> bool {
     tag.attribute("tagId").is_none() && tag.attribute("uniqueId").is_some()
 }
 
-/// Reads one tag (or every tag of an rpm `<swidtags>` file): each tag one component.
+/// Reads one tag as one component; an rpm `<swidtags>` file is read like a folder (see
+/// [`read_tags`]).
 pub fn read_tag(doc: &Document, limits: &Limits) -> Result<Read, SbomError> {
     let mut problems = Vec::new();
     let tags = collect_tags(doc, "", &mut problems)?;
-    assemble(tags, problems, limits, false)
+    // The rpm wrapper is a set of tags, read like a folder.
+    let resolve = tags.len() > 1;
+    assemble(tags, problems, limits, resolve)
 }
 
 /// Reads the bytes of one file: a tag, or the rpm `<swidtags>` file. JSON (the OneGet
@@ -117,6 +117,9 @@ fn decode<'b>(bytes: &'b [u8], limits: &Limits) -> Result<&'b str, SbomError> {
     }
     let text = std::str::from_utf8(bytes).map_err(|e| SbomError::NotUtf8(e.to_string()))?;
     let start = text.trim_start_matches('\u{feff}').trim_start();
+    if !start.starts_with('<') && start.contains("-----BEGIN ") {
+        return Err(SbomError::UnknownFormat("a PEM certificate or key, not a SWID tag".to_owned()));
+    }
     if start.starts_with('{') || start.starts_with('[') {
         let mentions_swid = ["swid", "uniqueId", "tagId", "19770"].iter().any(|w| text.contains(w));
         return Err(SbomError::UnknownFormat(if mentions_swid {
@@ -124,6 +127,9 @@ fn decode<'b>(bytes: &'b [u8], limits: &Limits) -> Result<&'b str, SbomError> {
         } else {
             "JSON, not a SWID tag".to_owned()
         }));
+    }
+    if !start.is_empty() && !start.starts_with('<') {
+        return Err(SbomError::UnknownFormat("text that is not XML, so not a SWID tag".to_owned()));
     }
     Ok(text)
 }
@@ -442,26 +448,26 @@ fn assemble(tags: Vec<Tag>, mut problems: Vec<Problem>, limits: &Limits, resolve
         }
     }
 
-    // Where each tag ends up: its own component, or (folders) the primary it attaches to.
+    // Where each tag ends up: its own component, or (folders) the primary it attaches to,
+    // found by following supplemental (or patch) links breadth first, each tag once.
     let mut owner: Vec<Option<usize>> = vec![None; tags.len()];
     for (index, tag) in tags.iter().enumerate() {
         let Some(rel) = attaches_by(tag).filter(|_| resolve) else { continue };
-        let mut current = index;
+        let mut visited = HashSet::from([index]);
+        let mut queue = std::collections::VecDeque::from([index]);
         let mut found = None;
-        for _ in 0..MAX_SUPPLEMENT_CHAIN {
-            let Some(current_tag) = tags.get(current) else { break };
+        while let Some(current) = queue.pop_front() {
+            let Some(current_tag) = tags.get(current) else { continue };
             let Some(rel_now) = attaches_by(current_tag) else {
                 found = Some(current);
                 break;
             };
-            let next = current_tag
-                .links
-                .iter()
-                .filter(|(r, _)| r == rel_now)
-                .find_map(|(_, href)| link_target(href, &by_id, &by_file).filter(|&t| t != current));
-            match next {
-                Some(next) => current = next,
-                None => break,
+            for (_, href) in current_tag.links.iter().filter(|(r, _)| r == rel_now) {
+                if let Some(next) = link_target(href, &by_id, &by_file)
+                    && visited.insert(next)
+                {
+                    queue.push_back(next);
+                }
             }
         }
         match found {
