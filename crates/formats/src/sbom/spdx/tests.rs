@@ -600,9 +600,10 @@ fn the_xml_form_reads_like_json_with_xml_paths() {
 const RDF_HEAD: &str = r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:spdx="http://spdx.org/rdf/terms#"
     xmlns:doap="http://usefulinc.com/ns/doap#">"#;
 
-#[test]
-fn rdf_xml_reads_nodes_wherever_they_are() {
-    let input = format!(
+/// An RDF/XML document with a package nested in the document's DESCRIBES relationship,
+/// licence sets, an external document and a file nested in a package.
+fn rdf_example() -> String {
+    format!(
         r#"{RDF_HEAD}
   <spdx:SpdxDocument rdf:about="https://x.test/doc#SPDXRef-DOCUMENT">
     <spdx:specVersion>SPDX-2.3</spdx:specVersion>
@@ -662,7 +663,12 @@ fn rdf_xml_reads_nodes_wherever_they_are() {
     <spdx:hasFile><spdx:File rdf:about="https://x.test/doc#SPDXRef-file"><spdx:fileName>./a.c</spdx:fileName></spdx:File></spdx:hasFile>
   </spdx:Package>
 </rdf:RDF>"#
-    );
+    )
+}
+
+#[test]
+fn rdf_xml_reads_nodes_wherever_they_are() {
+    let input = rdf_example();
     let read = check_xml(
         &input,
         &[
@@ -982,4 +988,102 @@ fn the_writer_describes_the_subject_or_the_roots_and_writes_edges() {
     assert_eq!(again.sbom.dependencies, with_subject.dependencies);
     assert_eq!(again.sbom.metadata.subject, Some(0));
     assert!(again.problems.is_empty(), "{:?}", again.problems);
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile input, codes
+
+/// Cuts, deletions and duplications of `text` at pseudo-random places (a fixed sequence,
+/// so failures repeat).
+fn mutations(text: &str, count: usize) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |below: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % below.max(1) as u64) as usize
+    };
+    (0..count)
+        .map(|i| {
+            let a = next(bytes.len());
+            let b = (a + next(64)).min(bytes.len());
+            let mutated: Vec<u8> = match i % 3 {
+                0 => bytes[..a].to_vec(),
+                1 => [&bytes[..a], &bytes[b..]].concat(),
+                _ => [&bytes[..b], &bytes[a..]].concat(),
+            };
+            String::from_utf8_lossy(&mutated).into_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn mutated_documents_never_panic() {
+    let limits = Limits::default();
+    let json_doc = doc_json(&package("SPDXRef-a", "a"), &relationship("SPDXRef-a", "DEPENDS_ON", "SPDXRef-a"));
+    let mut read_ok = 0;
+    for text in mutations(&json_doc, 300).iter().chain(&mutations(JSONLD, 300)) {
+        if let Ok(doc) = json::parse(text.as_bytes()) {
+            read_ok += usize::from(read_json(&doc, &limits).is_ok());
+            read_ok += usize::from(read_jsonld(&doc, &limits).is_ok());
+        }
+    }
+    for text in mutations(TAG_VALUE, 300) {
+        read_ok += usize::from(read_tag_value(&text, &limits).is_ok());
+        read_ok += usize::from(read_yaml(&text, &limits).is_ok());
+    }
+    for text in mutations(&rdf_example(), 300) {
+        if let Ok(doc) = roxmltree::Document::parse(&text) {
+            read_ok += usize::from(read_xml(&doc, &limits).is_ok());
+        }
+    }
+    assert!(read_ok > 300, "only {read_ok} mutated documents read at all");
+}
+
+/// The problem codes the SPDX and SWID readers can give, from their source: stable names
+/// that callers match on, so a change here is a change of interface.
+#[test]
+fn problem_codes_are_a_known_list() {
+    let sources = [
+        include_str!("mod.rs"),
+        include_str!("read_json.rs"),
+        include_str!("read_jsonld.rs"),
+        include_str!("read_tag_value.rs"),
+        include_str!("read_xml.rs"),
+        include_str!("read_yaml.rs"),
+        include_str!("../swid/read.rs"),
+    ];
+    let pattern = regex::Regex::new(r#"Problem::(?:error|warning)\(\s*"([a-z0-9-]+)""#).unwrap();
+    let mut codes: Vec<&str> =
+        sources.iter().flat_map(|s| pattern.captures_iter(s).filter_map(|c| c.get(1)).map(|m| m.as_str())).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(
+        codes,
+        [
+            "sbom-dangling-ref",
+            "sbom-duplicate-ref",
+            "spdx-misplaced-tag",
+            "spdx-missing-field",
+            "spdx-repeated-tag",
+            "spdx-tag-value-syntax",
+            "spdx-too-deep",
+            "spdx-unclosed-text",
+            "spdx-undeclared-document-ref",
+            "spdx-unknown-relationship",
+            "spdx-unknown-tag",
+            "spdx-version-missing",
+            "spdx-wrong-type",
+            "swid-draft-unique-id",
+            "swid-missing-name",
+            "swid-missing-tag-id",
+            "swid-nested-tag",
+            "swid-not-a-tag",
+            "swid-patch-without-link",
+            "swid-supplemental-not-marked",
+            "swid-supplemental-without-link",
+            "swid-unresolved-link",
+        ]
+    );
 }

@@ -330,3 +330,22 @@ fn the_rpm_wrapper_is_read_as_its_tags() {
         "sbom-structure: the <swidtags> file holds no SoftwareIdentity",
     );
 }
+
+#[test]
+fn mutated_tags_never_panic() {
+    let text = tag(
+        r#"name="n" tagId="t" version="1" supplemental="true""#,
+        r#"<Entity name="A" regid="a.test" role="tagCreator softwareCreator"/><Link rel="supplemental" href="swid:p"/>
+           <Meta a="1"/><Payload><Directory name="d"><File name="f"/></Directory></Payload>"#,
+    );
+    let bytes = text.as_bytes();
+    let mut read = 0;
+    for cut in 0..bytes.len() {
+        for mutated in [&bytes[..cut], &[&bytes[..cut], &bytes[(cut + 7).min(bytes.len())..]].concat()[..]] {
+            read += usize::from(read_file(mutated, &Limits::default()).is_ok());
+            let files = vec![("a.swidtag".to_owned(), mutated.to_vec()), ("b.swidtag".to_owned(), bytes.to_vec())];
+            read += usize::from(read_tags(&files, &Limits::default()).is_ok());
+        }
+    }
+    assert!(read > bytes.len(), "only {read} mutated tags read");
+}
