@@ -9,7 +9,7 @@
 //! hang off. Licences are rebuilt as expressions from the licence-set nodes.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chainward_core::sbom::Encoding;
 use roxmltree::Node;
@@ -89,25 +89,50 @@ fn position(node: Node) -> u32 {
     node.document().text_pos_at(node.range().start).row
 }
 
-/// The XML path of an element: `/rdf:RDF/spdx:Package[2]`, each step its prefix-less
-/// local name and its position among same-named siblings.
-fn xml_path(node: Node) -> String {
-    let mut steps = Vec::new();
-    let mut current = Some(node);
-    while let Some(element) = current.filter(Node::is_element) {
-        let name = element.tag_name().name();
-        current = element.parent();
-        if current.is_some_and(|p| p.is_element()) {
-            // prev_siblings() starts with the element itself.
-            let position =
-                element.prev_siblings().filter(|s| s.is_element() && s.tag_name() == element.tag_name()).count();
-            steps.push(format!("{name}[{position}]"));
-        } else {
-            steps.push(name.to_owned());
+/// Where each element stands among its same-named siblings (1-based), computed once for
+/// the whole document so that paths cost the depth of the element, not the number of its
+/// elder siblings.
+struct Paths {
+    positions: HashMap<usize, u32>,
+}
+
+/// Paths deeper than this many steps are shortened to their last steps.
+const MAX_PATH_STEPS: usize = 64;
+
+impl Paths {
+    fn new(root: Node) -> Paths {
+        let mut positions = HashMap::new();
+        for parent in root.descendants().filter(Node::is_element) {
+            let mut counts: HashMap<(Option<&str>, &str), u32> = HashMap::new();
+            for child in parent.children().filter(Node::is_element) {
+                let count = counts.entry((child.tag_name().namespace(), child.tag_name().name())).or_insert(0);
+                *count += 1;
+                positions.insert(child.id().get_usize(), *count);
+            }
         }
+        Paths { positions }
     }
-    steps.reverse();
-    format!("/{}", steps.join("/"))
+
+    /// The XML path of an element: `/RDF/Package[2]/checksum[1]`, each step its local name
+    /// and its position among same-named siblings.
+    fn of(&self, node: Node) -> String {
+        let mut steps = Vec::new();
+        let mut current = Some(node);
+        while let Some(element) = current.filter(Node::is_element) {
+            if steps.len() == MAX_PATH_STEPS {
+                steps.push("…".to_owned());
+                break;
+            }
+            let name = element.tag_name().name();
+            current = element.parent();
+            match self.positions.get(&element.id().get_usize()) {
+                Some(position) if current.is_some_and(|p| p.is_element()) => steps.push(format!("{name}[{position}]")),
+                _ => steps.push(name.to_owned()),
+            }
+        }
+        steps.reverse();
+        format!("/{}", steps.join("/"))
+    }
 }
 
 fn is_spdx(node: &Node, name: &str) -> bool {
@@ -225,13 +250,14 @@ fn read_rdf(root: Node, limits: &Limits) -> Result<Read, SbomError> {
     let document = root.children().find(|c| is_spdx(c, "SpdxDocument")).ok_or_else(|| {
         SbomError::Structure("the RDF/XML document has no spdx:SpdxDocument at its top level".to_owned())
     })?;
+    let paths = Paths::new(root);
     let mut problems = Vec::new();
     let mut doc = Doc2::default();
     match child_value(document, "specVersion") {
         Some(version) => doc.version = spec_version(&version),
         None => problems.push(Problem::error(
             "spdx-version-missing",
-            xml_path(document),
+            paths.of(document),
             "the document states no spdx:specVersion; read as SPDX 2.3",
         )),
     }
@@ -264,7 +290,7 @@ fn read_rdf(root: Node, limits: &Limits) -> Result<Read, SbomError> {
     for described in children_named(document, SPDX, "describesPackage") {
         let address = resource(described).or_else(|| nested(described).and_then(about));
         if let Some(address) = address {
-            doc.describes.push(Located { value: addresses.id(address), path: xml_path(described) });
+            doc.describes.push(Located { value: addresses.id(address), path: paths.of(described) });
         }
     }
 
@@ -283,7 +309,7 @@ fn read_rdf(root: Node, limits: &Limits) -> Result<Read, SbomError> {
         }
         let id = addresses.id(address);
         for relationship in children_named(node, SPDX, "relationship").filter_map(nested) {
-            let path = xml_path(relationship);
+            let path = paths.of(relationship);
             let kind =
                 child(relationship, SPDX, "relationshipType").and_then(resource).map(|t| vocabulary_term(t, '_'));
             let related = child(relationship, SPDX, "relatedSpdxElement")
@@ -304,11 +330,11 @@ fn read_rdf(root: Node, limits: &Limits) -> Result<Read, SbomError> {
                 if doc.packages.len() >= limits.max_components {
                     return Err(SbomError::OverLimit(format!("more than {} packages", limits.max_components)));
                 }
-                let package = package(node, id, &mut problems);
+                let package = package(node, id, &paths, &mut problems);
                 for file in children_named(node, SPDX, "hasFile") {
                     if let Some(address) = resource(file).or_else(|| nested(file).and_then(about)) {
                         doc.relationships.push(Relationship2 {
-                            path: xml_path(file),
+                            path: paths.of(file),
                             from: package.spdx_id.clone().unwrap_or_default(),
                             kind: "CONTAINS".to_owned(),
                             to: addresses.id(address),
@@ -317,7 +343,7 @@ fn read_rdf(root: Node, limits: &Limits) -> Result<Read, SbomError> {
                 }
                 doc.packages.push(package);
             }
-            "File" | "Snippet" => doc.elements.push(Located { value: id, path: xml_path(node) }),
+            "File" | "Snippet" => doc.elements.push(Located { value: id, path: paths.of(node) }),
             _ => {}
         }
     }
@@ -325,9 +351,9 @@ fn read_rdf(root: Node, limits: &Limits) -> Result<Read, SbomError> {
 }
 
 /// One `spdx:Package` node.
-fn package(node: Node, id: String, problems: &mut Vec<Problem>) -> Package2 {
+fn package(node: Node, id: String, paths: &Paths, problems: &mut Vec<Problem>) -> Package2 {
     let mut package = Package2 {
-        path: xml_path(node),
+        path: paths.of(node),
         spdx_id: Some(id),
         name: child_value(node, "name"),
         version: child_value(node, "versionInfo"),
@@ -353,7 +379,7 @@ fn package(node: Node, id: String, problems: &mut Vec<Problem>) -> Package2 {
             Some(pair) => package.checksums.push(pair),
             None => problems.push(Problem::error(
                 "spdx-missing-field",
-                xml_path(checksum),
+                paths.of(checksum),
                 "the checksum needs spdx:algorithm and spdx:checksumValue; skipped",
             )),
         }
@@ -369,7 +395,7 @@ fn package(node: Node, id: String, problems: &mut Vec<Problem>) -> Package2 {
             }
             _ => problems.push(Problem::error(
                 "spdx-missing-field",
-                xml_path(reference),
+                paths.of(reference),
                 "the external reference needs a category, a type and a locator; skipped",
             )),
         }
