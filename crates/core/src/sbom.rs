@@ -74,7 +74,8 @@ pub struct DocumentKind {
     /// How it is written down.
     pub encoding: Encoding,
     /// The spec version as the document states it: `1.6`, `2.3`, `3.0.1`; SWID: `2015`
-    /// (ISO/IEC 19770-2:2015) or `2009` (the draft namespace).
+    /// (ISO/IEC 19770-2:2015), `2015-draft` (pre-final tags in the 2015 namespace that spell
+    /// `tagId` as `uniqueId`, e.g. OneGet's) or `2009` (the older namespace).
     pub spec_version: String,
 }
 

@@ -9,6 +9,8 @@
 
 pub mod cyclonedx;
 pub mod diagnostics;
+pub mod spdx;
+pub mod swid;
 
 pub use diagnostics::{Problem, SbomError, Severity};
 
