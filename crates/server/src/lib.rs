@@ -10,6 +10,7 @@ mod metrics;
 mod middleware;
 mod router;
 mod state;
+pub mod transparency;
 pub mod ui;
 
 pub use auth::oidc::{OidcClaim, OidcConfig};

@@ -7,12 +7,15 @@
 //! with a stable kebab-case code and a path. Only input that leaves nothing usable (not
 //! JSON/XML at all, unknown format, over the size limit, a DTD) is an [`SbomError`].
 
+pub mod checks;
 pub mod cyclonedx;
 pub mod diagnostics;
+pub mod load;
 pub mod spdx;
 pub mod swid;
 
 pub use diagnostics::{Problem, SbomError, Severity};
+pub use load::{LoadConfig, Loaded, load};
 
 use chainward_core::sbom::Sbom;
 

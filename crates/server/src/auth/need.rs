@@ -29,6 +29,11 @@ pub enum Need {
     ManageUsers,
     /// Operational data (metrics).
     Operate,
+    /// Uploading SBOMs, SWID tags and configurations for offerings (supplier accounts: their
+    /// own offerings), and following the uploads.
+    UploadEvidence,
+    /// Setting security requirements: configuration baselines, supplier aliases.
+    SetRequirements,
 }
 
 impl Need {
@@ -43,6 +48,8 @@ impl Need {
             Need::EditServices => matches!(role, Admin | Analyst),
             Need::ReadAudit | Need::Operate => matches!(role, Admin | Analyst | Auditor),
             Need::ManageUsers => matches!(role, Admin),
+            Need::UploadEvidence => matches!(role, Admin | Analyst | Procurement | Supplier),
+            Need::SetRequirements => matches!(role, Admin | Analyst),
         }
     }
 }

@@ -1,0 +1,186 @@
+//! SBOM ingest as every door does it (the API, the Dependency-Track compatible upload, the
+//! portal's upload page and `chainward sbom ingest`): read and validate the bytes off the
+//! async threads, find the offering (and, if asked, create it), pick the release, score the
+//! quality and store everything in one transaction.
+
+use std::sync::Arc;
+
+use chainward_core::model::{Offering, OfferingData, OfferingKind, SupplierData, SupplierKind};
+use chainward_core::sbom::quality::quality;
+use chainward_formats::sbom::{LoadConfig, Loaded, Problem, SbomError, load};
+use chainward_store::sbom::{IngestReport, SbomIngest, ValidationSummary};
+use chainward_store::{Store, StoreError};
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+/// What to ingest an SBOM as.
+#[derive(Debug, Clone, Default)]
+pub struct IngestRequest {
+    /// The offering: its name, `Supplier / Offering`, or its id.
+    pub offering: String,
+    /// The release version; default the version of the SBOM's subject.
+    pub release: Option<String>,
+    /// The supplier, to tell offerings of the same name apart or to create the offering.
+    pub supplier: Option<String>,
+    /// The file name the SBOM came in.
+    pub file_name: Option<String>,
+    /// Create the offering (under `supplier`, or the caller's own supplier) when missing.
+    pub create_offering: bool,
+    /// Refuse documents with validation errors instead of storing them with their problems.
+    pub strict: bool,
+}
+
+/// What an ingest did: the store's report and the validation problems.
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestOutcome {
+    /// What was stored.
+    #[serde(flatten)]
+    pub report: IngestReport,
+    /// Whether an offering was created for this upload.
+    pub offering_created: bool,
+    /// Validation problems (the first 1,000).
+    pub problems: Vec<Problem>,
+}
+
+/// Why an ingest failed.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The bytes are not a document we can read.
+    #[error("{code}: {0}", code = .0.code())]
+    Unreadable(#[from] SbomError),
+    /// Strict ingest and the document has validation errors.
+    #[error("the SBOM has {n_errors} validation errors, the first: {first}")]
+    Invalid {
+        /// How many.
+        n_errors: usize,
+        /// The first, as `code at path: message`.
+        first: String,
+        /// All problems.
+        problems: Vec<Problem>,
+    },
+    /// The request cannot be carried out as asked.
+    #[error("{0}")]
+    Request(String),
+    /// The store refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<IngestError> for ApiError {
+    fn from(error: IngestError) -> Self {
+        match error {
+            IngestError::Unreadable(SbomError::TooLarge { .. }) => ApiError::PayloadTooLarge(error.to_string()),
+            IngestError::Unreadable(_) | IngestError::Request(_) => ApiError::BadRequest(error.to_string()),
+            IngestError::Invalid { .. } => ApiError::Invalid { field: "bom".into(), message: error.to_string() },
+            IngestError::Store(store) => ApiError::from(store),
+        }
+    }
+}
+
+/// Reads and validates `bytes` on the blocking pool (large documents take CPU time).
+pub async fn load_blocking(bytes: Arc<Vec<u8>>, config: LoadConfig) -> Result<Loaded, SbomError> {
+    tokio::task::spawn_blocking(move || load(&bytes, &config))
+        .await
+        .unwrap_or_else(|_| Err(SbomError::Structure("the reader stopped unexpectedly".into())))
+}
+
+/// Ingests `bytes` as `request` says, for the caller of `store`.
+pub async fn ingest(
+    store: &dyn Store,
+    bytes: Vec<u8>,
+    request: IngestRequest,
+    config: LoadConfig,
+) -> Result<IngestOutcome, IngestError> {
+    let bytes = Arc::new(bytes);
+    let loaded = load_blocking(bytes.clone(), config).await?;
+    let n_errors = loaded.n_errors();
+    let n_warnings = loaded.n_warnings();
+    let problems: Vec<Problem> = loaded.read.problems.iter().take(1000).cloned().collect();
+    if request.strict && n_errors > 0 {
+        let first = problems
+            .iter()
+            .find(|p| p.severity == chainward_formats::sbom::Severity::Error)
+            .map(|p| format!("{} at {}: {}", p.code, p.path, p.message))
+            .unwrap_or_default();
+        return Err(IngestError::Invalid { n_errors, first, problems });
+    }
+    let sbom = loaded.read.sbom;
+    let (offering, offering_created) = find_or_create_offering(store, &request).await?;
+    let release_version = match request.release.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(release) => release.to_owned(),
+        None => sbom
+            .metadata
+            .subject
+            .and_then(|i| sbom.components.get(i))
+            .and_then(|c| c.version.clone())
+            .filter(|v| !v.trim().is_empty())
+            .ok_or_else(|| {
+                IngestError::Request(
+                    "the SBOM does not say which version it describes; name the release (--release, projectVersion)"
+                        .into(),
+                )
+            })?,
+    };
+    let score = quality(&sbom, 0).score;
+    let validation = ValidationSummary {
+        n_errors: n_errors as u64,
+        n_warnings: n_warnings as u64,
+        problems: serde_json::to_value(&problems).unwrap_or_default(),
+    };
+    let content = Arc::try_unwrap(bytes).unwrap_or_else(|shared| (*shared).clone());
+    let report = store
+        .ingest_sbom(SbomIngest {
+            offering: offering.id,
+            release_version,
+            file_name: request.file_name.clone(),
+            content,
+            sbom,
+            validation,
+            quality_score: Some(score),
+        })
+        .await?;
+    Ok(IngestOutcome { report, offering_created, problems })
+}
+
+async fn find_or_create_offering(store: &dyn Store, request: &IngestRequest) -> Result<(Offering, bool), IngestError> {
+    let name = request.offering.trim();
+    if name.is_empty() {
+        return Err(IngestError::Request("name the offering the SBOM belongs to (--offering, projectName)".into()));
+    }
+    let reference = match request.supplier.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(supplier) if !name.contains(" / ") => format!("{supplier} / {name}"),
+        _ => name.to_owned(),
+    };
+    match store.find_offering(&reference).await {
+        Ok(offering) => return Ok((offering, false)),
+        Err(StoreError::NotFound { .. }) if request.create_offering => {}
+        Err(error) => return Err(error.into()),
+    }
+    let supplier = match (request.supplier.as_deref(), store.caller().supplier_scope()) {
+        (_, Some(own)) => own,
+        (Some(supplier), None) => store.find_supplier(supplier).await?.id,
+        (None, None) => unassigned_supplier(store).await?,
+    };
+    let data = OfferingData { supplier, name: name.to_owned(), kind: OfferingKind::Software, description: None };
+    Ok((store.create_offering(data).await?, true))
+}
+
+/// The supplier that offerings created by uploads without a supplier go under, for review.
+pub const UNASSIGNED_SUPPLIER: &str = "Unassigned (SBOM uploads)";
+
+async fn unassigned_supplier(store: &dyn Store) -> Result<chainward_core::model::SupplierId, IngestError> {
+    match store.find_supplier(UNASSIGNED_SUPPLIER).await {
+        Ok(supplier) => Ok(supplier.id),
+        Err(StoreError::NotFound { .. }) => {
+            let mut data = SupplierData::named(UNASSIGNED_SUPPLIER, SupplierKind::SoftwareVendor);
+            data.description = Some(
+                "Offerings created by SBOM uploads that named no supplier (Dependency-Track autoCreate); move them \
+                 to their real supplier."
+                    .into(),
+            );
+            Ok(store.create_supplier(data).await?.id)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
