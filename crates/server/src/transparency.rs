@@ -184,3 +184,156 @@ async fn unassigned_supplier(store: &dyn Store) -> Result<chainward_core::model:
         Err(error) => Err(error.into()),
     }
 }
+
+/// The export formats of a release's SBOM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// CycloneDX 1.6 JSON.
+    CycloneDx,
+    /// SPDX 2.3 JSON.
+    Spdx,
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "cyclonedx" | "cdx" | "cyclonedx-json" => Ok(ExportFormat::CycloneDx),
+            "spdx" | "spdx-json" => Ok(ExportFormat::Spdx),
+            other => Err(format!("unknown export format {other:?}; expected cyclonedx or spdx")),
+        }
+    }
+}
+
+/// An exported SBOM: bytes, media type and a file name.
+#[derive(Debug, Clone)]
+pub struct Export {
+    /// The document.
+    pub bytes: Vec<u8>,
+    /// Its media type.
+    pub media_type: &'static str,
+    /// A file name for downloads.
+    pub file_name: String,
+}
+
+/// Exports the latest SBOM of a release as CycloneDX 1.6 or SPDX 2.3 JSON.
+pub async fn export_release(
+    store: &dyn Store,
+    release: chainward_core::model::ReleaseId,
+    format: ExportFormat,
+    now: time::OffsetDateTime,
+) -> Result<Export, ApiError> {
+    let Some(found) = store.release_sbom(release).await? else {
+        return Err(ApiError::NotFound(format!("release {release} has no SBOM yet; upload one first")));
+    };
+    let stem = file_stem(&format!("{}-{}", found.summary.offering_name, found.release.data.version));
+    Ok(match format {
+        ExportFormat::CycloneDx => Export {
+            bytes: chainward_formats::sbom::cyclonedx::write_json_1_6(&found.sbom),
+            media_type: "application/vnd.cyclonedx+json; version=1.6",
+            file_name: format!("{stem}.cdx.json"),
+        },
+        ExportFormat::Spdx => {
+            let namespace = format!("https://chainward.invalid/spdx/{}/{}", found.summary.offering, found.summary.id);
+            let created = now
+                .replace_nanosecond(0)
+                .unwrap_or(now)
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            Export {
+                bytes: chainward_formats::sbom::spdx::write_json_2_3(&found.sbom, &namespace, &created),
+                media_type: "application/spdx+json",
+                file_name: format!("{stem}.spdx.json"),
+            }
+        }
+    })
+}
+
+fn file_stem(text: &str) -> String {
+    let stem: String =
+        text.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' }).collect();
+    stem.chars().take(100).collect()
+}
+
+/// The difference between the latest SBOMs of two releases of an offering.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseDiff {
+    /// The older release's version.
+    pub from: String,
+    /// The newer release's version.
+    pub to: String,
+    /// The difference.
+    #[serde(flatten)]
+    pub diff: chainward_core::sbom::diff::SbomDiff,
+}
+
+/// Compares the latest SBOMs of the releases `from` and `to` of `offering`.
+pub async fn diff_releases(
+    store: &dyn Store,
+    offering: chainward_core::model::OfferingId,
+    from: &str,
+    to: &str,
+) -> Result<ReleaseDiff, ApiError> {
+    let releases = store.list_releases(offering).await?;
+    let find = |version: &str| {
+        releases
+            .iter()
+            .find(|r| r.data.version == version.trim())
+            .map(|r| r.id)
+            .ok_or_else(|| ApiError::NotFound(format!("the offering has no release {:?}", version.trim())))
+    };
+    let (from_id, to_id) = (find(from)?, find(to)?);
+    let components = |found: Option<chainward_store::sbom::ReleaseSbom>, version: &str| {
+        found
+            .map(|f| f.sbom.described_components().map(|(_, c)| c.clone()).collect::<Vec<_>>())
+            .ok_or_else(|| ApiError::NotFound(format!("release {version:?} has no SBOM yet")))
+    };
+    let old = components(store.release_sbom(from_id).await?, from)?;
+    let new = components(store.release_sbom(to_id).await?, to)?;
+    Ok(ReleaseDiff {
+        from: from.trim().to_owned(),
+        to: to.trim().to_owned(),
+        diff: chainward_core::sbom::diff::diff(&old, &new),
+    })
+}
+
+/// Reads a baseline (YAML or JSON) and sets it on an offering; returns it with its rules.
+pub async fn set_baseline(
+    store: &dyn Store,
+    offering: chainward_core::model::OfferingId,
+    source: &[u8],
+) -> Result<chainward_store::sbom::StoredBaseline, ApiError> {
+    let baseline = chainward_formats::baseline::read_baseline(source)
+        .map_err(|e| ApiError::Invalid { field: "baseline".into(), message: format!("{}: {e}", e.code()) })?;
+    let text = String::from_utf8_lossy(source).into_owned();
+    Ok(store.set_baseline(offering, &baseline.name, &text, baseline.rules.len() as u64).await?)
+}
+
+/// Checks a configuration (JSON, YAML or TOML; `file_name`'s extension is the hint)
+/// against an offering's baseline and records the result.
+pub async fn check_config(
+    store: &dyn Store,
+    offering: chainward_core::model::OfferingId,
+    config: &[u8],
+    file_name: Option<&str>,
+) -> Result<chainward_store::sbom::ConfigCheck, ApiError> {
+    let Some(stored) = store.get_baseline(offering).await? else {
+        return Err(ApiError::NotFound("the offering has no configuration baseline; set one first".into()));
+    };
+    let baseline = chainward_formats::baseline::read_baseline(stored.source.as_bytes())
+        .map_err(|e| ApiError::internal(format!("the stored baseline no longer reads: {e}")))?;
+    let hint = file_name.and_then(|f| f.rsplit_once('.')).map(|(_, ext)| ext);
+    let value = chainward_formats::baseline::read_config(config, hint)
+        .map_err(|e| ApiError::Invalid { field: "config".into(), message: format!("{}: {e}", e.code()) })?;
+    let report = chainward_core::baseline::check(&baseline, &value);
+    let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(config));
+    let check = chainward_store::sbom::NewConfigCheck {
+        offering,
+        file_name: file_name.map(str::to_owned),
+        sha256,
+        passed: report.passed as u64,
+        failed: report.failed as u64,
+        report: serde_json::to_value(&report).map_err(ApiError::internal)?,
+    };
+    Ok(store.record_config_check(check).await?)
+}
