@@ -15,7 +15,7 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::Level;
 use utoipa::OpenApi;
 
-use crate::api::{audit, graph, offerings, services, suppliers, system};
+use crate::api::{audit, graph, offerings, sboms, services, suppliers, system};
 use crate::auth::{Need, Surface};
 use crate::error::ApiError;
 use crate::middleware;
@@ -64,6 +64,27 @@ use crate::ui;
         system::openapi,
         system::me,
         audit::list_audit,
+        sboms::upload_sbom,
+        sboms::validate_sbom,
+        sboms::list_sboms,
+        sboms::get_sbom,
+        sboms::delete_sbom,
+        sboms::sbom_content,
+        sboms::sbom_components,
+        sboms::sbom_quality,
+        sboms::export_release,
+        sboms::diff_releases,
+        sboms::get_baseline,
+        sboms::put_baseline,
+        sboms::check_config,
+        sboms::unmatched_suppliers,
+        sboms::add_alias,
+        sboms::list_aliases,
+        sboms::delete_alias,
+        sboms::dt_put_bom,
+        sboms::dt_post_bom,
+        sboms::dt_token,
+        sboms::dt_event_token,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -73,6 +94,8 @@ use crate::ui;
         (name = "services", description = "Our internal services and the offerings they use"),
         (name = "graph", description = "Questions to the supply-chain graph"),
         (name = "operations", description = "Health, metrics, this document, the caller and the audit log"),
+        (name = "sboms", description = "SBOMs and SWID tags of offering releases, validation, export, diff, configuration baselines"),
+        (name = "dependency-track", description = "Dependency-Track compatible BOM upload (X-Api-Key or Bearer)"),
     )
 )]
 struct ApiDoc;
@@ -176,6 +199,27 @@ fn route_table() -> RouteTable {
         .add(M::GET, "/api/v1/graph/spof", ReadInternal, graph::spof)
         .add(M::GET, "/api/v1/me", SignedIn, system::me)
         .add(M::GET, "/api/v1/audit", ReadAudit, audit::list_audit)
+        .add_upload(M::POST, "/api/v1/sboms", UploadEvidence, sboms::upload_sbom)
+        .add_upload(M::POST, "/api/v1/sboms/validate", ReadRegistry, sboms::validate_sbom)
+        .add(M::GET, "/api/v1/sboms", ReadRegistry, sboms::list_sboms)
+        .add(M::GET, "/api/v1/sboms/{id}", ReadRegistry, sboms::get_sbom)
+        .add(M::DELETE, "/api/v1/sboms/{id}", ManageSuppliers, sboms::delete_sbom)
+        .add(M::GET, "/api/v1/sboms/{id}/content", ReadRegistry, sboms::sbom_content)
+        .add(M::GET, "/api/v1/sboms/{id}/components", ReadRegistry, sboms::sbom_components)
+        .add(M::GET, "/api/v1/sboms/{id}/quality", ReadRegistry, sboms::sbom_quality)
+        .add(M::GET, "/api/v1/releases/{id}/sbom", ReadRegistry, sboms::export_release)
+        .add(M::GET, "/api/v1/offerings/{id}/diff", ReadRegistry, sboms::diff_releases)
+        .add(M::GET, "/api/v1/offerings/{id}/baseline", ReadRegistry, sboms::get_baseline)
+        .add_upload(M::PUT, "/api/v1/offerings/{id}/baseline", SetRequirements, sboms::put_baseline)
+        .add_upload(M::POST, "/api/v1/offerings/{id}/config-checks", UploadEvidence, sboms::check_config)
+        .add(M::GET, "/api/v1/component-suppliers/unmatched", ReadInternal, sboms::unmatched_suppliers)
+        .add(M::GET, "/api/v1/suppliers/{id}/aliases", ReadInternal, sboms::list_aliases)
+        .add(M::POST, "/api/v1/suppliers/{id}/aliases", SetRequirements, sboms::add_alias)
+        .add(M::DELETE, "/api/v1/supplier-aliases/{alias}", SetRequirements, sboms::delete_alias)
+        .add_upload(M::PUT, "/api/v1/bom", UploadEvidence, sboms::dt_put_bom)
+        .add_upload(M::POST, "/api/v1/bom", UploadEvidence, sboms::dt_post_bom)
+        .add(M::GET, "/api/v1/bom/token/{uuid}", UploadEvidence, sboms::dt_token)
+        .add(M::GET, "/api/v1/event/token/{uuid}", UploadEvidence, sboms::dt_event_token)
         .add(M::GET, "/healthz", Public, system::healthz)
         .add(M::GET, "/metrics", Operate, system::metrics)
         .add(M::GET, "/openapi.json", Public, system::openapi)

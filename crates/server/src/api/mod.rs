@@ -8,6 +8,7 @@ pub mod audit;
 pub mod graph;
 pub mod model;
 pub mod offerings;
+pub mod sboms;
 pub mod services;
 pub mod suppliers;
 pub mod system;

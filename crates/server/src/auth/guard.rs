@@ -120,11 +120,16 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// The bearer token of an `Authorization` header.
+/// The API token of a request: the bearer token of an `Authorization` header, else an
+/// `X-Api-Key` header (what Dependency-Track clients send, so that their pipelines can
+/// upload here unchanged).
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    if let Some(value) = headers.get(AUTHORIZATION) {
+        let value = value.to_str().ok()?;
+        let (scheme, token) = value.split_once(' ')?;
+        return scheme.eq_ignore_ascii_case("bearer").then(|| token.trim());
+    }
+    headers.get("x-api-key")?.to_str().ok().map(str::trim)
 }
 
 /// Why a caller could not be identified (logged; the client learns only "unauthenticated").
