@@ -92,3 +92,55 @@ fn cyclonedx_specification_suite_xml_schema_part() {
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// Every file under `dir` (recursively), sorted.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The CycloneDX version of a document, from its root namespace.
+fn namespace_version(doc: &roxmltree::Document<'_>) -> Option<String> {
+    let namespace = doc.root_element().tag_name().namespace()?;
+    namespace.strip_prefix("http://cyclonedx.org/schema/bom/").map(str::to_string)
+}
+
+#[test]
+fn cyclonedx_bom_examples_xml() {
+    let root = data_dir().join("cyclonedx/bom-examples");
+    let mut invalid = Vec::new();
+    let (mut passed, mut total) = (0, 0);
+    for path in files_under(&root).into_iter().filter(|p| p.extension().is_some_and(|e| e == "xml")) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let doc = parse(&text);
+        let Some(version) = namespace_version(&doc) else { continue };
+        total += 1;
+        let problems = cyclonedx(&version).unwrap().validate(&doc);
+        let name = path.strip_prefix(&root).unwrap().display().to_string();
+        if problems.is_empty() {
+            passed += 1;
+        } else {
+            println!("{name} (CycloneDX {version}): {} problem(s)", problems.len());
+            for problem in problems.iter().take(5) {
+                println!("  {} {}: {}", problem.code, problem.path, problem.message);
+            }
+            invalid.push(name);
+        }
+    }
+    println!("cyclonedx bom-examples xml: {passed}/{total}");
+    assert!(total >= 17, "only {total} XML BOMs found");
+    assert_eq!(invalid, Vec::<String>::new());
+}
+

@@ -221,7 +221,8 @@ impl Builtin {
     pub(crate) fn check(self, value: &str) -> Result<(), &'static str> {
         use Builtin::*;
         let ok = match self {
-            AnySimpleType | String | NormalizedString | Token | AnyUri => true,
+            AnySimpleType | String | NormalizedString | Token => true,
+            AnyUri => is_any_uri(value),
             Language => is_language(value),
             Name => is_name(value, true),
             NcName | Id | IdRef | Entity => is_name(value, false),
@@ -280,7 +281,9 @@ impl Builtin {
             return Ok(());
         }
         // More than 38 digits is beyond every bounded integer type here; the sign decides.
-        let number: Option<i128> = if decimal.integer.len() > 38 {
+        let number: Option<i128> = if decimal.integer.is_empty() {
+            Some(0)
+        } else if decimal.integer.len() > 38 {
             None
         } else {
             decimal.integer.parse::<i128>().ok().map(|n| if decimal.negative { -n } else { n })
@@ -304,6 +307,7 @@ impl Builtin {
             Language => "not a language tag",
             Name | NcName | Id | IdRef | Entity => "not an XML name",
             NmToken => "not a name token",
+            AnyUri => "not a URI reference (a bad scheme before `:`, or `%` without two hex digits)",
             QName | Notation => "not a qualified name",
             Boolean => "not `true`, `false`, `1` or `0`",
             Decimal => "not a decimal number",
@@ -714,6 +718,88 @@ fn is_name(value: &str, colons: bool) -> bool {
     let mut chars = value.chars();
     let Some(first) = chars.next() else { return false };
     (is_name_start(first) && (colons || first != ':')) && chars.all(|c| is_name_char(c) && (colons || c != ':'))
+}
+
+/// `xs:anyURI` as Xerces and libxml2 check it: characters a URI cannot hold (spaces,
+/// `<>"{}|\^``, controls, non-ASCII) count as escaped, as XLink §5.4 says, and the result
+/// must be an RFC 3986 URI reference: a valid scheme before a `:` that comes before any
+/// `/`, `?` or `#`; an authority of user info, host (`[…]` only as an IP literal) and
+/// digits-only port; path, query and fragment of URI characters; `%` followed by two hex
+/// digits; at most one `#`.
+fn is_any_uri(value: &str) -> bool {
+    let is_escaped_anyway = |c: char| !c.is_ascii() || c.is_ascii_control() || " <>\"{}|\\^`".contains(c);
+    let is_unreserved = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~');
+    let is_sub_delim = |c: char| "!$&'()*+,;=".contains(c);
+    let escapes_ok = |part: &str| {
+        let bytes = part.as_bytes();
+        bytes.iter().enumerate().filter(|(_, b)| **b == b'%').all(|(at, _)| {
+            bytes.get(at + 1).is_some_and(u8::is_ascii_hexdigit) && bytes.get(at + 2).is_some_and(u8::is_ascii_hexdigit)
+        })
+    };
+    let chars_ok = |part: &str, extra: &str| {
+        escapes_ok(part)
+            && part.chars().all(|c| {
+                is_unreserved(c) || is_sub_delim(c) || is_escaped_anyway(c) || c == '%' || extra.contains(c)
+            })
+    };
+    let (rest, fragment) = match value.split_once('#') {
+        Some((rest, fragment)) => (rest, Some(fragment)),
+        None => (value, None),
+    };
+    if fragment.is_some_and(|f| !chars_ok(f, ":@/?")) {
+        return false;
+    }
+    let (rest, query) = match rest.split_once('?') {
+        Some((rest, query)) => (rest, Some(query)),
+        None => (rest, None),
+    };
+    if query.is_some_and(|q| !chars_ok(q, ":@/?")) {
+        return false;
+    }
+    let head_end = rest.find('/').unwrap_or(rest.len());
+    let mut rest = rest;
+    if let Some((scheme, after)) = rest.get(..head_end).and_then(|head| head.split_once(':')) {
+        let mut chars = scheme.chars();
+        let valid_scheme = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if !valid_scheme {
+            return false;
+        }
+        rest = rest.get(scheme.len() + 1..).unwrap_or(after);
+    }
+    if let Some(after) = rest.strip_prefix("//") {
+        let end = after.find('/').unwrap_or(after.len());
+        let authority = after.get(..end).unwrap_or("");
+        let path = after.get(end..).unwrap_or("");
+        let (userinfo, host_port) = match authority.rsplit_once('@') {
+            Some((userinfo, host_port)) => (Some(userinfo), host_port),
+            None => (None, authority),
+        };
+        if userinfo.is_some_and(|u| !chars_ok(u, ":")) {
+            return false;
+        }
+        let (host, port) = if let Some(literal) = host_port.strip_prefix('[') {
+            let Some((inside, after)) = literal.split_once(']') else { return false };
+            if inside.is_empty() || !inside.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.' | 'v' | 'V')) {
+                return false;
+            }
+            match after.strip_prefix(':') {
+                Some(port) => ("", Some(port)),
+                None if after.is_empty() => ("", None),
+                None => return false,
+            }
+        } else {
+            match host_port.rsplit_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (host_port, None),
+            }
+        };
+        if !chars_ok(host, "") || port.is_some_and(|p| !p.bytes().all(|b| b.is_ascii_digit())) {
+            return false;
+        }
+        return chars_ok(path, ":@/");
+    }
+    chars_ok(rest, ":@/")
 }
 
 fn is_language(value: &str) -> bool {
