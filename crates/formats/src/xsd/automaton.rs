@@ -113,6 +113,24 @@ impl Automaton {
         None
     }
 
+    /// After a child that does not fit: the first position anywhere in the model that
+    /// matches it, so that validation can go on from there (and check the child against
+    /// the declaration it most likely means) instead of reporting every later sibling.
+    pub(crate) fn resync(&self, name: Option<NameId>, ns: NsId, elements: &[ElementDecl]) -> Option<Step<'_>> {
+        let position = self
+            .terms
+            .iter()
+            .position(|term| match term {
+                Term::Element(id) => name.is_some_and(|n| elements.get(*id as usize).is_some_and(|d| d.name == n)),
+                Term::Any(_) => false,
+            })
+            .or_else(|| {
+                self.terms.iter().position(|term| matches!(term, Term::Any(wildcard) if wildcard.allows(ns)))
+            })?;
+        let term = self.terms.get(position)?;
+        Some(Step { state: position as u32 + 1, term })
+    }
+
     pub(crate) fn accepts(&self, state: u32) -> bool {
         self.accepting.get(state as usize).copied().unwrap_or(false)
     }

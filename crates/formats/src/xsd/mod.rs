@@ -88,7 +88,7 @@ pub const CYCLONEDX_VERSIONS: &[&str] = &["1.0", "1.1", "1.2", "1.3", "1.4", "1.
 
 /// The CycloneDX extension schemas compiled into every CycloneDX set, so that lax
 /// wildcards validate extension elements (`dg:dependencies`…) when they appear.
-const CYCLONEDX_EXTENSIONS: &[&str] =
+pub(crate) const CYCLONEDX_EXTENSIONS: &[&str] =
     &["ext/dependency-graph-1.0.xsd", "ext/vulnerability-1.0.xsd", "ext/bom-descriptor-1.0.xsd"];
 
 /// Why a schema could not be compiled.

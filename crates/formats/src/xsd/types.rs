@@ -738,9 +738,9 @@ fn is_any_uri(value: &str) -> bool {
     };
     let chars_ok = |part: &str, extra: &str| {
         escapes_ok(part)
-            && part.chars().all(|c| {
-                is_unreserved(c) || is_sub_delim(c) || is_escaped_anyway(c) || c == '%' || extra.contains(c)
-            })
+            && part
+                .chars()
+                .all(|c| is_unreserved(c) || is_sub_delim(c) || is_escaped_anyway(c) || c == '%' || extra.contains(c))
     };
     let (rest, fragment) = match value.split_once('#') {
         Some((rest, fragment)) => (rest, Some(fragment)),
@@ -780,7 +780,8 @@ fn is_any_uri(value: &str) -> bool {
         }
         let (host, port) = if let Some(literal) = host_port.strip_prefix('[') {
             let Some((inside, after)) = literal.split_once(']') else { return false };
-            if inside.is_empty() || !inside.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.' | 'v' | 'V')) {
+            if inside.is_empty() || !inside.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.' | 'v' | 'V'))
+            {
                 return false;
             }
             match after.strip_prefix(':') {

@@ -44,8 +44,9 @@ struct Frame<'a, 'input> {
 }
 
 enum FrameKind {
-    /// Element content of complex type `ty`, its automaton in `state`.
-    Model { ty: ComplexId, state: u32 },
+    /// Element content of complex type `ty`, its automaton in `state`; `broken` once a
+    /// child did not fit (the end of the content is then not checked again).
+    Model { ty: ComplexId, state: u32, broken: bool },
     /// `xs:all` content of complex type `ty`: how often each item was seen.
     All { ty: ComplexId, counts: Vec<u32> },
     /// An element without a declaration, under a lax wildcard: children are checked only
@@ -60,6 +61,9 @@ enum Action {
     Skip,
     /// Not allowed here: the message.
     Unexpected(String),
+    /// Not allowed here (the message), but declared elsewhere in the content model: its
+    /// content is checked against that declaration.
+    Misplaced(String, ElementId),
 }
 
 impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
@@ -121,6 +125,10 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                         Action::Unexpected(message) => {
                             self.report("xml-schema-unexpected-element", path_of(child), message);
                             None
+                        }
+                        Action::Misplaced(message, id) => {
+                            self.report("xml-schema-unexpected-element", path_of(child), message);
+                            self.enter(child, id, depth)
                         }
                     };
                     if let Some(next) = next {
@@ -199,7 +207,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                 Some(id) => Action::Element(id),
                 None => Action::Lax,
             },
-            FrameKind::Model { ty, state } => {
+            FrameKind::Model { ty, state, broken } => {
                 let Some(Content::Elements(automaton)) = set.complex_type(*ty).map(|t| &t.content) else {
                     return Action::Skip;
                 };
@@ -209,16 +217,31 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                         self.action_for(step.term, ns, local)
                     }
                     None => {
-                        let mut expected = automaton.expected(*state, &set.elements, &set.names, set.main_namespace);
-                        if automaton.accepts(*state) {
+                        let before = *state;
+                        *broken = true;
+                        let resynced = automaton.resync(name, ns, &set.elements);
+                        let action = match &resynced {
+                            Some(step) => {
+                                *state = step.state;
+                                Some(self.action_for(step.term, ns, local))
+                            }
+                            None => None,
+                        };
+                        let state = before;
+                        let mut expected = automaton.expected(state, &set.elements, &set.names, set.main_namespace);
+                        if automaton.accepts(state) {
                             expected.push(format!("the end of `{parent}`"));
                         }
                         let expected =
                             if expected.is_empty() { "no child elements".to_string() } else { one_of(&expected) };
-                        Action::Unexpected(format!(
+                        let message = format!(
                             "unexpected element `{}` in `{parent}`; expected {expected}",
                             self.display_name(child)
-                        ))
+                        );
+                        match action {
+                            Some(Action::Element(id)) => Action::Misplaced(message, id),
+                            _ => Action::Unexpected(message),
+                        }
                     }
                 }
             }
@@ -293,7 +316,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                     Content::Elements(_) if nil => self.nil_content(node),
                     Content::All(_) if nil => self.nil_content(node),
                     Content::Elements(_) => {
-                        frame = Some(FrameKind::Model { ty, state: 0 });
+                        frame = Some(FrameKind::Model { ty, state: 0, broken: false });
                     }
                     Content::All(group) => {
                         frame = Some(FrameKind::All { ty, counts: vec![0; group.items.len()] });
@@ -340,9 +363,9 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
         let set = self.set;
         match &frame.kind {
             FrameKind::Lax => {}
-            FrameKind::Model { ty, state } => {
+            FrameKind::Model { ty, state, broken } => {
                 let Some(Content::Elements(automaton)) = set.complex_type(*ty).map(|t| &t.content) else { return };
-                if !automaton.accepts(*state) {
+                if !*broken && !automaton.accepts(*state) {
                     let expected = automaton.expected(*state, &set.elements, &set.names, set.main_namespace);
                     let what = if *state == 0 { "has no child elements" } else { "ends too early" };
                     self.report(
