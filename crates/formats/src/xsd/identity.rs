@@ -183,6 +183,20 @@ fn field_value<'a, 'input>(
     node: Node<'a, 'input>,
     paths: &[Path],
 ) -> Result<Option<(Cow<'a, str>, Place<'a, 'input>)>, Place<'a, 'input>> {
+    // The common field, `@name` on the selected element itself: no selection needed.
+    if let [Path { descendants: false, steps, attribute: Some(test) }] = paths
+        && steps.iter().all(|step| *step == Test::Context)
+    {
+        let mut matching = node.attributes().filter(|a| test.matches(a.namespace(), a.name()));
+        return match (matching.next(), matching.next()) {
+            (None, _) => Ok(None),
+            (Some(one), None) => {
+                let value = normalize(one.value(), WhiteSpace::Collapse);
+                Ok(Some((value, Place { element: node, attribute: Some(one) })))
+            }
+            (Some(_), Some(second)) => Err(Place { element: node, attribute: Some(second) }),
+        };
+    }
     let mut found: Option<(Cow<'a, str>, Place<'a, 'input>)> = None;
     for path in paths {
         let elements = select(node, std::slice::from_ref(&Path { attribute: None, ..path.clone() }));

@@ -7,6 +7,7 @@
 //! per node beyond its stack frame.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use roxmltree::{Attribute, Children, Document, Node, NodeType};
@@ -22,7 +23,14 @@ use crate::xsd::automaton::Term;
 
 /// Validates `doc` against `set`.
 pub(crate) fn validate(set: &SchemaSet, doc: &Document<'_>) -> Vec<Problem> {
-    let mut validator = Validator { set, problems: Vec::new(), full: false, ids: HashMap::new(), idrefs: Vec::new() };
+    let mut validator = Validator {
+        set,
+        problems: Vec::new(),
+        full: false,
+        ids: HashMap::new(),
+        idrefs: Vec::new(),
+        last_namespace: Cell::new((0, 0, NO_NAMESPACE)),
+    };
     validator.run(doc);
     validator.problems
 }
@@ -33,6 +41,8 @@ struct Validator<'s, 'a, 'input> {
     full: bool,
     ids: HashMap<Cow<'a, str>, Place<'a, 'input>>,
     idrefs: Vec<(Cow<'a, str>, Place<'a, 'input>)>,
+    /// The last namespace URI looked up (address, length) and its id.
+    last_namespace: Cell<(usize, usize, NsId)>,
 }
 
 struct Frame<'a, 'input> {
@@ -179,7 +189,17 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
 
     fn namespace_of(&self, node: Node<'_, '_>) -> NsId {
         match node.tag_name().namespace() {
-            Some(uri) => self.set.names.namespace(uri),
+            // roxmltree keeps one copy of each namespace URI, so the pointer of the last
+            // one seen identifies it without comparing the text again.
+            Some(uri) => {
+                let (last_ptr, last_len, last_id) = self.last_namespace.get();
+                if uri.as_ptr() as usize == last_ptr && uri.len() == last_len {
+                    return last_id;
+                }
+                let id = self.set.names.namespace(uri);
+                self.last_namespace.set((uri.as_ptr() as usize, uri.len(), id));
+                id
+            }
             None => NO_NAMESPACE,
         }
     }
