@@ -16,6 +16,9 @@ const MAX_POSITIONS: usize = 20_000;
 const MAX_COUNT: u32 = 1_000;
 /// Deepest nesting of model groups.
 const MAX_GROUP_DEPTH: u32 = 64;
+/// Most transitions (follow-set entries, duplicates included) while building one model:
+/// a large choice repeated without bound has quadratically many.
+const MAX_EDGES: usize = 4_000_000;
 
 /// What a position matches.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,11 +62,14 @@ pub(crate) struct Step<'a> {
 impl Automaton {
     /// Compiles a particle (`None`: no child elements at all).
     pub(crate) fn build(particle: Option<&Particle>) -> Result<Automaton, String> {
-        let mut builder = Builder { terms: Vec::new(), follow: Vec::new() };
+        let mut builder = Builder { terms: Vec::new(), follow: Vec::new(), edges: 0 };
         let info = match particle {
             Some(particle) => builder.particle(particle, 0)?,
             None => Info::empty(),
         };
+        if builder.edges > MAX_EDGES {
+            return Err(format!("content model with more than {MAX_EDGES} transitions"));
+        }
         let mut next = Vec::with_capacity(builder.terms.len() + 1);
         let mut accepting = Vec::with_capacity(builder.terms.len() + 1);
         next.push(sorted(info.first).into_boxed_slice());
@@ -201,6 +207,8 @@ impl Info {
 struct Builder {
     terms: Vec<Term>,
     follow: Vec<Vec<u32>>,
+    /// Transitions added so far; past [`MAX_EDGES`] no more are added and the build fails.
+    edges: usize,
 }
 
 impl Builder {
@@ -288,13 +296,22 @@ impl Builder {
         }
     }
 
-    /// `a` then `b`.
-    fn sequence(&mut self, a: Info, b: Info) -> Info {
-        for &position in &a.last {
+    /// Adds transitions from each of `from` to each of `to`, within [`MAX_EDGES`].
+    fn connect(&mut self, from: &[u32], to: &[u32]) {
+        for &position in from {
+            self.edges = self.edges.saturating_add(to.len());
+            if self.edges > MAX_EDGES {
+                return;
+            }
             if let Some(follow) = self.follow.get_mut(position as usize) {
-                follow.extend_from_slice(&b.first);
+                follow.extend_from_slice(to);
             }
         }
+    }
+
+    /// `a` then `b`.
+    fn sequence(&mut self, a: Info, b: Info) -> Info {
+        self.connect(&a.last, &b.first);
         let mut first = a.first;
         if a.nullable {
             first.extend_from_slice(&b.first);
@@ -308,10 +325,6 @@ impl Builder {
 
     /// Lets `info` repeat: its last positions are followed by its first ones.
     fn repeat(&mut self, info: &Info) {
-        for &position in &info.last {
-            if let Some(follow) = self.follow.get_mut(position as usize) {
-                follow.extend_from_slice(&info.first);
-            }
-        }
+        self.connect(&info.last, &info.first);
     }
 }

@@ -644,6 +644,23 @@ impl<'d, 'a> Compiler<'d, 'a> {
             if kind == "simpleType" {
                 continue;
             }
+            const FACETS: &[&str] = &[
+                "enumeration",
+                "pattern",
+                "length",
+                "minLength",
+                "maxLength",
+                "totalDigits",
+                "fractionDigits",
+                "minInclusive",
+                "maxInclusive",
+                "minExclusive",
+                "maxExclusive",
+                "whiteSpace",
+            ];
+            if !FACETS.contains(&kind) {
+                return Err(self.unsupported(doc, facet, &format!("facet xs:{kind}")));
+            }
             let Some(value) = facet.attribute("value") else {
                 return Err(self.invalid(doc, facet, &format!("xs:{kind} without a value")));
             };

@@ -143,19 +143,25 @@ pub(crate) struct Finding<'a, 'input> {
     pub(crate) first: Option<Place<'a, 'input>>,
 }
 
+/// Calls `visit` with each node `paths` select from `context`, in document order, without
+/// duplicates. The usual selector, `.//*`, is streamed: nothing is collected.
+fn for_each_selected<'a, 'input>(context: Node<'a, 'input>, paths: &[Path], visit: &mut dyn FnMut(Node<'a, 'input>)) {
+    if let [Path { descendants: true, steps, attribute: None }] = paths
+        && steps.as_slice() == [Test::Any]
+    {
+        context.descendants().filter(|n| n.is_element() && *n != context).for_each(visit);
+        return;
+    }
+    select(context, paths).into_iter().for_each(visit);
+}
+
 /// The nodes `paths` select from `context`, in document order, without duplicates.
 fn select<'a, 'input>(context: Node<'a, 'input>, paths: &[Path]) -> Vec<Node<'a, 'input>> {
     let mut out: Vec<Node<'a, 'input>> = Vec::new();
     for path in paths {
         let mut current: Vec<Node<'a, 'input>> =
             if path.descendants { context.descendants().filter(Node::is_element).collect() } else { vec![context] };
-        let steps = &path.steps;
-        // `.//*` alone is by far the most common selector: the descendants minus the context.
-        if path.descendants && steps.len() == 1 && steps.first() == Some(&Test::Any) {
-            out.extend(current.into_iter().filter(|n| *n != context));
-            continue;
-        }
-        for step in steps {
+        for step in &path.steps {
             current = match step {
                 Test::Context => current,
                 test => current
@@ -254,7 +260,7 @@ fn tuples<'a, 'input>(
     findings: &mut Vec<Finding<'a, 'input>>,
 ) -> Vec<(Tuple<'a>, Place<'a, 'input>)> {
     let mut out = Vec::new();
-    'nodes: for node in select(context, &identity.selector) {
+    for_each_selected(context, &identity.selector, &mut |node| {
         let mut tuple = Vec::with_capacity(identity.fields.len());
         let mut place = Place { element: node, attribute: None };
         for (n, field) in identity.fields.iter().enumerate() {
@@ -274,7 +280,7 @@ fn tuples<'a, 'input>(
                             first: None,
                         });
                     }
-                    continue 'nodes;
+                    return;
                 }
                 Err(at) => {
                     findings.push(Finding {
@@ -283,12 +289,12 @@ fn tuples<'a, 'input>(
                         message: format!("field {} of `{}` selects more than one node", n + 1, identity.name),
                         first: None,
                     });
-                    continue 'nodes;
+                    return;
                 }
             }
         }
         out.push((tuple, place));
-    }
+    });
     out
 }
 

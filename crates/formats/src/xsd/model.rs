@@ -99,11 +99,14 @@ impl Names {
         self.names.get(name as usize).map_or("", |(_, local)| local.as_ref())
     }
 
-    /// `local`, or `{namespace}local` for a name outside `main` and the absent namespace.
+    /// `local`, `xml:local`, or `{namespace}local` for a name outside `main` and the absent
+    /// namespace.
     pub(crate) fn display(&self, name: NameId, main: NsId) -> String {
         let ns = self.namespace_of(name);
         if ns == main || ns == NO_NAMESPACE {
             self.local(name).to_string()
+        } else if self.namespace_uri(ns) == XML_NAMESPACE {
+            format!("xml:{}", self.local(name))
         } else {
             format!("{{{}}}{}", self.namespace_uri(ns), self.local(name))
         }

@@ -449,7 +449,7 @@ fn attributes() {
         r#"<attrs req="1" other="x"/>"#,
         "xml-schema-unexpected-attribute",
         "/root/attrs/@other",
-        "allowed: `flag`, `req`, `fix`, `def`, `{http://www.w3.org/XML/1998/namespace}lang`",
+        "allowed: `flag`, `req`, `fix`, `def`, `xml:lang`",
     );
     check(r#"<seq a="1"><a/><c/></seq>"#, &[("xml-schema-unexpected-attribute", "/root/seq/@a")]);
     check(r#"<global x="1">true</global>"#, &[("xml-schema-unexpected-attribute", "/root/global/@x")]);
@@ -987,4 +987,76 @@ fn swid_tags() {
         INVALID_SWID_TAGS.iter().map(|(name, path)| (name.to_string(), path.to_string())).collect();
     assert_eq!(invalid, expected, "\n{invalid:#?}");
     assert!(total >= 50);
+}
+
+// ---- schemas this validator refuses ----
+
+/// Compiling `body` inside an `xs:schema` fails with a message containing `words`.
+fn check_compile_error(body: &str, words: &str) {
+    let schema = format!(
+        r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:t" targetNamespace="urn:t">{body}</xs:schema>"#
+    );
+    match SchemaSet::compile(schema.as_bytes(), &|_| None) {
+        Ok(_) => panic!("{body} compiled"),
+        Err(error) => assert!(error.to_string().contains(words), "{body}: {error}"),
+    }
+}
+
+#[test]
+fn unsupported_or_broken_schemas_fail_loudly() {
+    check_compile_error(r#"<xs:element name="a" type="t:missing"/>"#, "unknown type `{urn:t}missing`");
+    check_compile_error(r#"<xs:element name="a" type="p:x"/>"#, "undeclared prefix");
+    check_compile_error(r#"<xs:element name="a" type="xs:nothing"/>"#, "unknown built-in type `xs:nothing`");
+    check_compile_error(
+        r#"<xs:element name="h" type="xs:string"/><xs:element name="a" type="xs:string" substitutionGroup="t:h"/>"#,
+        "substitutionGroup is not supported",
+    );
+    check_compile_error(r#"<xs:redefine schemaLocation="x.xsd"/>"#, "xs:redefine");
+    check_compile_error(
+        r#"<xs:simpleType name="s"><xs:restriction base="xs:string"><xs:pattern value="\p{IsBasicLatin}"/></xs:restriction></xs:simpleType>"#,
+        "Unicode blocks are not supported",
+    );
+    check_compile_error(
+        r#"<xs:simpleType name="s"><xs:restriction base="xs:string"><xs:assertion test="true()"/></xs:restriction></xs:simpleType>"#,
+        "facet xs:assertion is not supported",
+    );
+    check_compile_error(
+        r#"<xs:complexType name="c"><xs:sequence/><xs:assert test="count(a) = 1"/></xs:complexType>"#,
+        "unsupported function `count()`",
+    );
+    check_compile_error(
+        r#"<xs:complexType name="a"><xs:complexContent><xs:extension base="t:b"/></xs:complexContent></xs:complexType>
+           <xs:complexType name="b"><xs:complexContent><xs:extension base="t:a"/></xs:complexContent></xs:complexType>"#,
+        "derives from itself",
+    );
+    check_compile_error(
+        r#"<xs:simpleType name="a"><xs:restriction base="t:b"/></xs:simpleType>
+           <xs:simpleType name="b"><xs:restriction base="t:a"/></xs:simpleType>"#,
+        "circular simple type",
+    );
+    check_compile_error(
+        r#"<xs:element name="a"><xs:complexType><xs:sequence><xs:element name="b" maxOccurs="5000"/></xs:sequence></xs:complexType></xs:element>"#,
+        "occurrence counts above 1000",
+    );
+    // A choice of 3,000 elements repeated without bound has 9,000,000 transitions.
+    let wide: String = (0..3_000).map(|n| format!(r#"<xs:element name="e{n}"/>"#)).collect();
+    check_compile_error(
+        &format!(
+            r#"<xs:element name="a"><xs:complexType><xs:choice maxOccurs="unbounded">{wide}</xs:choice></xs:complexType></xs:element>"#
+        ),
+        "transitions",
+    );
+    check_compile_error("<xs:element/>", "without a name");
+    assert!(matches!(SchemaSet::compile(b"<notaschema/>", &|_| None), Err(XsdError::Invalid(_))));
+    assert!(matches!(SchemaSet::compile(b"<xs:schema", &|_| None), Err(XsdError::Xml { .. })));
+}
+
+#[test]
+fn many_problems_under_one_large_parent() {
+    // 100,000 good values then 1,500 bad ones: paths stay exact and cheap.
+    let body = format!("<values>{}{}</values>", "<int>1</int>".repeat(100_000), "<int>x</int>".repeat(1_500));
+    let xml = format!("<root xmlns='urn:t' version='1'>{body}</root>");
+    let problems = test_set().validate(&parse(&xml));
+    assert_eq!(problems.len(), MAX_PROBLEMS);
+    assert_eq!(problems[0].path, "/root/values/int[100001]");
 }

@@ -7,10 +7,10 @@
 //! per node beyond its stack frame.
 
 use std::borrow::Cow;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
-use roxmltree::{Attribute, Children, Document, Node, NodeType};
+use roxmltree::{Attribute, Children, Document, Node, NodeId, NodeType};
 
 use super::identity::{self, Finding, Place};
 use super::model::{
@@ -30,6 +30,7 @@ pub(crate) fn validate(set: &SchemaSet, doc: &Document<'_>) -> Vec<Problem> {
         ids: HashMap::new(),
         idrefs: Vec::new(),
         last_namespace: Cell::new((0, 0, NO_NAMESPACE)),
+        paths: Paths::default(),
     };
     validator.run(doc);
     validator.problems
@@ -43,6 +44,7 @@ struct Validator<'s, 'a, 'input> {
     idrefs: Vec<(Cow<'a, str>, Place<'a, 'input>)>,
     /// The last namespace URI looked up (address, length) and its id.
     last_namespace: Cell<(usize, usize, NsId)>,
+    paths: Paths,
 }
 
 struct Frame<'a, 'input> {
@@ -117,7 +119,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                     let action = self.step(frame, child);
                     if depth > MAX_DEPTH {
                         if !matches!(action, Action::Skip) {
-                            let path = path_of(child);
+                            let path = self.paths.element(child);
                             self.report(
                                 "xml-schema-too-deep",
                                 path,
@@ -133,11 +135,11 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                         Action::Lax => self.enter_lax(child, depth),
                         Action::Skip => None,
                         Action::Unexpected(message) => {
-                            self.report("xml-schema-unexpected-element", path_of(child), message);
+                            self.report("xml-schema-unexpected-element", self.paths.element(child), message);
                             None
                         }
                         Action::Misplaced(message, id) => {
-                            self.report("xml-schema-unexpected-element", path_of(child), message);
+                            self.report("xml-schema-unexpected-element", self.paths.element(child), message);
                             self.enter(child, id, depth)
                         }
                     };
@@ -158,7 +160,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                         let node = frame.node;
                         self.report(
                             "xml-schema-text",
-                            path_of(node),
+                            self.paths.element(node),
                             format!(
                                 "text `{}` is not allowed in `{}`, which holds only elements",
                                 shorten(text.trim()),
@@ -347,7 +349,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                         let label = assertion.id.as_deref().map(|id| format!(" `{id}`")).unwrap_or_default();
                         self.report(
                             "xml-schema-assert",
-                            path_of(node),
+                            self.paths.element(node),
                             format!("assertion{label} of `{}` does not hold: {}", complex.name, assertion.test),
                         );
                     }
@@ -390,7 +392,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                     let what = if *state == 0 { "has no child elements" } else { "ends too early" };
                     self.report(
                         "xml-schema-missing-element",
-                        path_of(frame.node),
+                        self.paths.element(frame.node),
                         format!("`{}` {what}; expected {}", frame.node.tag_name().name(), one_of(&expected)),
                     );
                 }
@@ -416,7 +418,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                 if !missing.is_empty() {
                     self.report(
                         "xml-schema-missing-element",
-                        path_of(frame.node),
+                        self.paths.element(frame.node),
                         format!("`{}` lacks {}", frame.node.tag_name().name(), missing.join(", ")),
                     );
                 }
@@ -435,7 +437,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
         if nil && !nillable {
             self.report(
                 "xml-schema-unexpected-attribute",
-                attribute_path(node, attribute),
+                self.paths.attribute(node, attribute),
                 format!("`{}` is not nillable, so xsi:nil is not allowed", node.tag_name().name()),
             );
             return false;
@@ -448,7 +450,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
         {
             self.report(
                 "xml-schema-unexpected-element",
-                path_of(node),
+                self.paths.element(node),
                 format!("`{}` has xsi:nil=\"true\" and must be empty", node.tag_name().name()),
             );
         }
@@ -460,7 +462,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
         for attribute in node.attributes().filter(|a| a.namespace() != xsi) {
             self.report(
                 "xml-schema-unexpected-attribute",
-                attribute_path(node, attribute),
+                self.paths.attribute(node, attribute),
                 format!(
                     "attribute `{}` is not allowed: `{}` has a simple type and takes no attributes",
                     attribute_name(node, attribute),
@@ -478,7 +480,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
             if child.is_element() {
                 self.report(
                     "xml-schema-unexpected-element",
-                    path_of(child),
+                    self.paths.element(child),
                     format!(
                         "unexpected element `{}`: `{}` must be empty",
                         self.display_name(child),
@@ -490,7 +492,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
             if child.is_text() && !complex.mixed && !child.text().unwrap_or("").chars().all(is_xml_space) {
                 self.report(
                     "xml-schema-text",
-                    path_of(node),
+                    self.paths.element(node),
                     format!("text is not allowed in `{}`, which must be empty", node.tag_name().name()),
                 );
                 return;
@@ -510,7 +512,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
         if let Some(child) = node.children().find(Node::is_element) {
             self.report(
                 "xml-schema-unexpected-element",
-                path_of(child),
+                self.paths.element(child),
                 format!(
                     "unexpected element `{}`: `{}` holds only text",
                     self.display_name(child),
@@ -558,7 +560,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                     (Process::Lax, None) => {}
                     (Process::Strict, None) => self.report(
                         "xml-schema-unexpected-attribute",
-                        attribute_path(node, attribute),
+                        self.paths.attribute(node, attribute),
                         format!(
                             "attribute `{}` matches a strict wildcard but no schema in the set declares it",
                             attribute_name(node, attribute)
@@ -574,7 +576,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                     let allowed = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
                     self.report(
                         "xml-schema-unexpected-attribute",
-                        attribute_path(node, attribute),
+                        self.paths.attribute(node, attribute),
                         format!(
                             "attribute `{}` is not allowed on `{}`; allowed: {allowed}",
                             attribute_name(node, attribute),
@@ -596,7 +598,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
             if !present {
                 self.report(
                     "xml-schema-missing-attribute",
-                    path_of(node),
+                    self.paths.element(node),
                     format!("required attribute `{local}` is missing on `{}`", node.tag_name().name()),
                 );
             }
@@ -629,10 +631,10 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                     IdKind::Id => {
                         let key = own_collapsed(value);
                         if let Some(first) = self.ids.get(&key) {
-                            let first = place_path(*first);
+                            let first = self.paths.place(*first);
                             self.report(
                                 "xml-schema-unique",
-                                place_path(place),
+                                self.paths.place(place),
                                 format!("duplicate ID `{key}` (first at {first})"),
                             );
                         } else {
@@ -652,7 +654,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
                     "lexical" | "type" | "union" => String::new(),
                     facet => format!(" (facet `{facet}`)"),
                 };
-                self.report("xml-schema-value", place_path(place), format!("{}{facet}", error.message));
+                self.report("xml-schema-value", self.paths.place(place), format!("{}{facet}", error.message));
                 false
             }
         }
@@ -667,7 +669,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
         if !same {
             self.report(
                 "xml-schema-value",
-                place_path(place),
+                self.paths.place(place),
                 format!("`{}` differs from the fixed value `{fixed}` (facet `fixed`)", shorten(value)),
             );
         }
@@ -679,7 +681,7 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
             if !self.ids.contains_key(&value) {
                 self.report(
                     "xml-schema-keyref",
-                    place_path(place),
+                    self.paths.place(place),
                     format!("IDREF `{value}` matches no ID in the document"),
                 );
             }
@@ -689,9 +691,9 @@ impl<'s, 'a, 'input> Validator<'s, 'a, 'input> {
     fn report_finding(&mut self, finding: Finding<'a, 'input>) {
         let mut message = finding.message;
         if let Some(first) = finding.first {
-            message.push_str(&format!(" (first at {})", place_path(first)));
+            message.push_str(&format!(" (first at {})", self.paths.place(first)));
         }
-        self.report(finding.code, place_path(finding.place), message);
+        self.report(finding.code, self.paths.place(finding.place), message);
     }
 
     /// The element's name for messages: `local`, or `prefix:local` outside the main
@@ -752,28 +754,65 @@ fn element_segment_name(node: Node<'_, '_>) -> String {
     }
 }
 
-/// The XML path of an element: `/bom/components/component[2]/hashes/hash[1]`, with the
-/// 1-based position among same-named siblings where there are several.
-pub(crate) fn path_of(node: Node<'_, '_>) -> String {
-    let mut segments = Vec::new();
-    let mut current = Some(node);
-    while let Some(element) = current {
-        if element.is_element() {
-            let tag = element.tag_name();
-            let same = |n: &Node<'_, '_>| n.is_element() && n.tag_name() == tag;
-            let before = element.prev_siblings().skip(1).filter(same).count();
-            let after = element.next_siblings().skip(1).filter(same).count();
-            let name = element_segment_name(element);
-            if before + after > 0 {
-                segments.push(format!("{name}[{}]", before + 1));
-            } else {
-                segments.push(name);
+/// Builds XML paths for problems: `/bom/components/component[2]/hashes/hash[1]`, with the
+/// 1-based position among same-named siblings where there are several. Positions are
+/// counted once per parent (one pass over its children) and remembered, so that many
+/// problems under one large parent cost one scan, not one each.
+#[derive(Default)]
+struct Paths {
+    positions: RefCell<HashMap<NodeId, (u32, bool)>>,
+}
+
+impl Paths {
+    fn element(&self, node: Node<'_, '_>) -> String {
+        let mut segments = Vec::new();
+        let mut current = Some(node);
+        while let Some(element) = current {
+            if element.is_element() {
+                let name = element_segment_name(element);
+                match self.position(element) {
+                    (position, true) => segments.push(format!("{name}[{position}]")),
+                    (_, false) => segments.push(name),
+                }
             }
+            current = element.parent();
         }
-        current = element.parent();
+        segments.reverse();
+        format!("/{}", segments.join("/"))
     }
-    segments.reverse();
-    format!("/{}", segments.join("/"))
+
+    fn attribute(&self, node: Node<'_, '_>, attribute: Attribute<'_, '_>) -> String {
+        format!("{}/@{}", self.element(node), attribute_name(node, attribute))
+    }
+
+    fn place(&self, place: Place<'_, '_>) -> String {
+        match place.attribute {
+            Some(attribute) => self.attribute(place.element, attribute),
+            None => self.element(place.element),
+        }
+    }
+
+    /// (1-based position among same-named siblings, whether there are several).
+    fn position(&self, element: Node<'_, '_>) -> (u32, bool) {
+        if let Some(found) = self.positions.borrow().get(&element.id()) {
+            return *found;
+        }
+        let Some(parent) = element.parent() else { return (1, false) };
+        let siblings: Vec<Node<'_, '_>> = parent.children().filter(Node::is_element).collect();
+        let mut counts: HashMap<(Option<&str>, &str), u32> = HashMap::new();
+        let mut numbered = Vec::with_capacity(siblings.len());
+        for sibling in &siblings {
+            let count = counts.entry((sibling.tag_name().namespace(), sibling.tag_name().name())).or_insert(0);
+            *count += 1;
+            numbered.push(*count);
+        }
+        let mut positions = self.positions.borrow_mut();
+        for (sibling, position) in siblings.iter().zip(numbered) {
+            let total = counts.get(&(sibling.tag_name().namespace(), sibling.tag_name().name())).copied().unwrap_or(1);
+            positions.insert(sibling.id(), (position, total > 1));
+        }
+        positions.get(&element.id()).copied().unwrap_or((1, false))
+    }
 }
 
 fn attribute_name(node: Node<'_, '_>, attribute: Attribute<'_, '_>) -> String {
@@ -784,16 +823,5 @@ fn attribute_name(node: Node<'_, '_>, attribute: Attribute<'_, '_>) -> String {
             _ => attribute.name().to_string(),
         },
         None => attribute.name().to_string(),
-    }
-}
-
-pub(crate) fn attribute_path(node: Node<'_, '_>, attribute: Attribute<'_, '_>) -> String {
-    format!("{}/@{}", path_of(node), attribute_name(node, attribute))
-}
-
-fn place_path(place: Place<'_, '_>) -> String {
-    match place.attribute {
-        Some(attribute) => attribute_path(place.element, attribute),
-        None => path_of(place.element),
     }
 }
