@@ -85,6 +85,9 @@ fn bench(extra: &[String]) -> Result<()> {
     cargo(&args)?;
     let mut args = vec!["bench", "--package", "chainward-store", "--bench", "graph_input"];
     args.extend(extra.iter().map(String::as_str));
+    cargo(&args)?;
+    let mut args = vec!["bench", "--package", "chainward-formats", "--bench", "xsd"];
+    args.extend(extra.iter().map(String::as_str));
     cargo(&args)
 }
 
