@@ -70,6 +70,141 @@ pub enum Command {
     /// The tamper-evident audit log of every change.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// SBOMs and SWID tags: validate, ingest, quality, diff, export (see docs/sbom.md).
+    #[command(subcommand)]
+    Sbom(SbomCommand),
+    /// Package URLs.
+    #[command(subcommand)]
+    Purl(PurlCommand),
+    /// Secure configuration baselines of offerings.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SbomCommand {
+    /// Validates an SBOM or SWID tag (format and version detected from the content) against
+    /// the official schema of its version and the semantic checks. Needs no database.
+    #[command(after_help = "Exit codes: 0 valid, 1 invalid (problems listed with code and path), \
+2 unreadable (not JSON/XML/tag-value, unknown format, too large).")]
+    Validate {
+        /// The document; a folder is read as a set of SWID tags.
+        file: PathBuf,
+        /// Skip the schema and run only the reader and semantic checks.
+        #[arg(long)]
+        no_schema: bool,
+    },
+    /// Stores an SBOM under a release of an offering: the document (bytes and SHA-256 kept as
+    /// evidence), its components (merged with every other SBOM's by identity) and edges.
+    Ingest {
+        /// The document.
+        file: PathBuf,
+        /// The offering: name, `Supplier / Offering` or id.
+        #[arg(long)]
+        offering: String,
+        /// The release version (default: the version of the SBOM's subject).
+        #[arg(long)]
+        release: Option<String>,
+        /// The offering's supplier, to tell offerings of the same name apart, or to create it.
+        #[arg(long)]
+        supplier: Option<String>,
+        /// Create the offering (under --supplier) when it does not exist.
+        #[arg(long)]
+        create_offering: bool,
+        /// Refuse a document with validation errors instead of storing it with them.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Scores an SBOM against the NTIA minimum elements and the CISA 2025 additions. Needs no
+    /// database.
+    Quality {
+        /// The document.
+        file: PathBuf,
+        /// How many of the worst components to list.
+        #[arg(long, default_value_t = 10)]
+        worst: usize,
+    },
+    /// Compares two SBOM files, or two releases of an offering (--offering, --from, --to):
+    /// added, removed, version-changed, and same name and version with a different hash
+    /// (possible tampering; exit 1).
+    Diff {
+        /// The older and the newer document (omit with --offering).
+        #[arg(num_args = 0..=2)]
+        files: Vec<PathBuf>,
+        /// The offering whose releases to compare.
+        #[arg(long, requires_all = ["from", "to"])]
+        offering: Option<String>,
+        /// The older release.
+        #[arg(long)]
+        from: Option<String>,
+        /// The newer release.
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Exports the latest SBOM of a release as CycloneDX 1.6 JSON or SPDX 2.3 JSON.
+    Export {
+        /// The offering.
+        #[arg(long)]
+        offering: String,
+        /// The release.
+        #[arg(long)]
+        release: String,
+        /// `cyclonedx` or `spdx`.
+        #[arg(long = "as", default_value = "cyclonedx")]
+        export_as: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Lists the stored SBOMs (of one offering).
+    List {
+        /// Only this offering's.
+        #[arg(long)]
+        offering: Option<String>,
+    },
+    /// Supplier names in stored SBOM components that match no registered supplier or alias.
+    Unmatched,
+    /// Adds an alias under which SBOMs name a registered supplier.
+    Alias {
+        /// The registered supplier (name or id).
+        supplier: String,
+        /// The name SBOMs use for it.
+        alias: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PurlCommand {
+    /// Parses, validates and canonicalises a package URL; prints its parts and canonical form.
+    Parse {
+        /// The package URL.
+        purl: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Checks a configuration (JSON, YAML or TOML) against an offering's baseline (stored
+    /// with `config baseline`), or against a baseline file (--baseline; needs no database).
+    /// Exit 1 when a rule fails.
+    Check {
+        /// The configuration file.
+        file: PathBuf,
+        /// The offering whose baseline applies (the check is recorded).
+        #[arg(long, required_unless_present = "baseline", conflicts_with = "baseline")]
+        offering: Option<String>,
+        /// A baseline file instead of a stored one (nothing is recorded).
+        #[arg(long)]
+        baseline: Option<PathBuf>,
+    },
+    /// Sets (replaces) the baseline of an offering from a YAML or JSON file.
+    Baseline {
+        /// The offering.
+        #[arg(long)]
+        offering: String,
+        /// The baseline file.
+        file: PathBuf,
+    },
 }
 
 /// `serve`.

@@ -11,6 +11,7 @@ mod graph;
 mod output;
 mod progress;
 mod registry;
+mod sbom;
 mod serve;
 
 use std::process::ExitCode;
@@ -64,6 +65,9 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     {
         bail!("--format jsonl and csv apply to `audit export` only; use table or json");
     }
+    if sbom::needs_no_store(&cli.command) {
+        return sbom::run_offline(format, cli.command).await;
+    }
     // Every change made from here is audited under the name of the person at the keyboard.
     let store =
         chainward_store::open(&cli.database).await?.with_caller(Caller::system(format!("cli:{}", login_name())));
@@ -77,6 +81,9 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::User(c) => accounts::user(store, format, c).await,
         Command::Token(c) => accounts::token(store, format, c).await,
         Command::Audit(c) => audit::run(store, format, c).await,
+        Command::Sbom(c) => sbom::sbom(store, format, c).await,
+        Command::Config(c) => sbom::config(store, format, c).await,
+        Command::Purl(_) => bail!("internal: purl commands run without the database"),
     }
 }
 

@@ -106,6 +106,27 @@ fn load_json(bytes: &[u8], config: &LoadConfig) -> Result<Read, SbomError> {
         }
         return Ok(read);
     }
+    if let Some(version) = cyclonedx_like(&doc) {
+        // `bomFormat` is wrong or missing, but the document says it is CycloneDX otherwise:
+        // invalid, not unreadable.
+        let mut read = recognised_but_invalid(
+            Encoding::Json,
+            &version,
+            Problem::error(
+                "cyclonedx-bom-format",
+                "/bomFormat",
+                "bomFormat must be \"CycloneDX\" (the document has specVersion or a CycloneDX $schema)",
+            ),
+        );
+        if config.schema && JSON_VERSIONS.contains(&version.as_str()) {
+            let name = match version.as_str() {
+                "1.2" | "1.3" => format!("bom-{version}-strict.schema.json"),
+                other => format!("bom-{other}.schema.json"),
+            };
+            prepend(&mut read, schema_problems(&name, &doc));
+        }
+        return Ok(read);
+    }
     Err(SbomError::UnknownFormat(
         "a JSON document that is neither CycloneDX (no \"bomFormat\": \"CycloneDX\") nor SPDX (no \"spdxVersion\" \
          or SPDX 3 \"@context\")"
@@ -117,6 +138,21 @@ fn load_xml(text: &str, config: &LoadConfig) -> Result<Read, SbomError> {
     let limits = &config.limits;
     let doc = swid::parse_xml(text, limits)?;
     if let Some(version) = cyclonedx::detect_xml(&doc) {
+        if !XML_VERSIONS.contains(&version.as_str()) {
+            // A CycloneDX document in a namespace no version has: invalid, not unreadable.
+            return Ok(recognised_but_invalid(
+                Encoding::Xml,
+                &version,
+                Problem::error(
+                    "cyclonedx-namespace",
+                    "/bom",
+                    format!(
+                        "the namespace http://cyclonedx.org/schema/bom/{version} is not a CycloneDX version; \
+                         expected bom/1.0 to bom/1.7"
+                    ),
+                ),
+            ));
+        }
         let mut read = cyclonedx::read_xml(&doc, limits)?;
         if config.schema {
             prepend(&mut read, xml_schema_problems(SbomFormat::CycloneDx, &version, &doc));
@@ -151,6 +187,33 @@ fn load_text(text: &str, limits: &Limits) -> Result<Read, SbomError> {
     }
 }
 
+/// CycloneDX versions with a JSON schema, and with an XML schema.
+const JSON_VERSIONS: &[&str] = &["1.2", "1.3", "1.4", "1.5", "1.6", "1.7"];
+const XML_VERSIONS: &[&str] = &["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"];
+
+/// The spec version of a JSON object that is CycloneDX in all but `bomFormat`: it has a
+/// `specVersion`, or a `$schema` naming a CycloneDX schema.
+fn cyclonedx_like(doc: &Json<'_>) -> Option<String> {
+    if let Some(version) = doc.get("specVersion").and_then(Json::as_str) {
+        return Some(version.to_owned());
+    }
+    let schema = doc.get("$schema").and_then(Json::as_str)?;
+    let rest = schema.strip_prefix("http://cyclonedx.org/schema/bom-")?;
+    Some(rest.split(".schema.json").next().unwrap_or_default().trim_end_matches("-strict").to_owned())
+}
+
+/// A document recognised as CycloneDX but too broken to read: an empty model and why.
+fn recognised_but_invalid(encoding: Encoding, version: &str, problem: Problem) -> Read {
+    let mut read = Read::default();
+    read.sbom.kind = chainward_core::sbom::DocumentKind {
+        format: SbomFormat::CycloneDx,
+        encoding,
+        spec_version: version.to_owned(),
+    };
+    read.problems.push(problem);
+    read
+}
+
 /// Puts schema problems before the reader's.
 fn prepend(read: &mut Read, mut problems: Vec<Problem>) {
     problems.append(&mut read.problems);
@@ -163,6 +226,17 @@ fn schema_problems(name: &str, doc: &Json<'_>) -> Vec<Problem> {
 }
 
 fn xml_schema_problems(format: SbomFormat, version: &str, doc: &roxmltree::Document<'_>) -> Vec<Problem> {
-    let _ = (format, version, doc);
-    Vec::new()
+    let schema = match format {
+        SbomFormat::CycloneDx => crate::xsd::cyclonedx(version),
+        SbomFormat::Swid => crate::xsd::swid_2015(),
+        SbomFormat::Spdx => return Vec::new(),
+    };
+    match schema {
+        Ok(schema) => schema.validate(doc),
+        Err(error) => vec![Problem::error(
+            "schema-unavailable",
+            "",
+            format!("the {format} {version} XML schema is not available: {error}"),
+        )],
+    }
 }
