@@ -6,3 +6,4 @@ mod data;
 mod cyclonedx_suite;
 mod spdx_suite;
 mod swid_suite;
+mod validate_suite;

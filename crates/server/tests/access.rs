@@ -68,6 +68,27 @@ const MATRIX: &[(&str, &str, [Gets; 5])] = &[
     ("GET", "/healthz", [Yes, Yes, Yes, Yes, Yes]),
     ("GET", "/metrics", [Yes, Yes, No, Yes, No]),
     ("GET", "/openapi.json", [Yes, Yes, Yes, Yes, Yes]),
+    ("POST", "/api/v1/sboms", [Yes, Yes, Yes, No, Yes]),
+    ("POST", "/api/v1/sboms/validate", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/api/v1/sboms", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/api/v1/sboms/{id}", [Yes, Yes, Yes, Yes, Yes]),
+    ("DELETE", "/api/v1/sboms/{id}", [Yes, Yes, Yes, No, No]),
+    ("GET", "/api/v1/sboms/{id}/content", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/api/v1/sboms/{id}/components", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/api/v1/sboms/{id}/quality", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/api/v1/releases/{id}/sbom", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/api/v1/offerings/{id}/diff", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/api/v1/offerings/{id}/baseline", [Yes, Yes, Yes, Yes, Yes]),
+    ("PUT", "/api/v1/offerings/{id}/baseline", [Yes, Yes, No, No, No]),
+    ("POST", "/api/v1/offerings/{id}/config-checks", [Yes, Yes, Yes, No, Yes]),
+    ("GET", "/api/v1/component-suppliers/unmatched", [Yes, Yes, Yes, Yes, No]),
+    ("GET", "/api/v1/suppliers/{id}/aliases", [Yes, Yes, Yes, Yes, No]),
+    ("POST", "/api/v1/suppliers/{id}/aliases", [Yes, Yes, No, No, No]),
+    ("DELETE", "/api/v1/supplier-aliases/{alias}", [Yes, Yes, No, No, No]),
+    ("PUT", "/api/v1/bom", [Yes, Yes, Yes, No, Yes]),
+    ("POST", "/api/v1/bom", [Yes, Yes, Yes, No, Yes]),
+    ("GET", "/api/v1/bom/token/{uuid}", [Yes, Yes, Yes, No, Yes]),
+    ("GET", "/api/v1/event/token/{uuid}", [Yes, Yes, Yes, No, Yes]),
     // ---- web UI ----
     ("GET", "/static/app.css", [Yes, Yes, Yes, Yes, Yes]),
     ("GET", "/static/app.js", [Yes, Yes, Yes, Yes, Yes]),
@@ -339,7 +360,11 @@ impl World {
         } else {
             nowhere.clone()
         };
-        path = path.replace("{supplier_id}", &id).replace("{id}", &id);
+        path = path
+            .replace("{supplier_id}", &id)
+            .replace("{id}", &id)
+            .replace("{uuid}", &nowhere)
+            .replace("{alias}", "nobody");
         if path == "/api/v1/graph/paths" {
             path = format!("{path}?from={}&to={s}", self.service);
         }
