@@ -78,21 +78,20 @@ fn check_component(sbom: &Sbom, component: &Component, problems: &mut Vec<Proble
 }
 
 /// Why `license` is not a valid SPDX licence expression, if it is meant to be one. SPDX
-/// documents hold expressions only; CycloneDX keeps free-text licence names beside ids and
-/// expressions, so there only text that uses the expression operators is checked.
+/// documents hold expressions only. CycloneDX keeps free-text licence names beside ids and
+/// expressions; its readers check the `expression` fields themselves, where they know
+/// which is which.
 fn license_problem(format: SbomFormat, license: &str) -> Option<String> {
-    let text = license.trim();
-    if matches!(text, "NOASSERTION" | "NONE") {
-        return None;
+    match format {
+        SbomFormat::Spdx => expression_problem(license),
+        SbomFormat::CycloneDx | SbomFormat::Swid => None,
     }
-    let is_expression = match format {
-        SbomFormat::Spdx => true,
-        SbomFormat::CycloneDx => {
-            [" AND ", " OR ", " WITH "].iter().any(|op| text.contains(op)) || text.starts_with('(')
-        }
-        SbomFormat::Swid => false,
-    };
-    if !is_expression {
+}
+
+/// Why `text` is not a valid SPDX licence expression (`NOASSERTION` and `NONE` pass).
+pub fn expression_problem(text: &str) -> Option<String> {
+    let text = text.trim();
+    if matches!(text, "NOASSERTION" | "NONE") {
         return None;
     }
     spdx::Expression::parse_mode(text, spdx::ParseMode::LAX).err().map(|e| e.reason.to_string())

@@ -57,14 +57,19 @@ pub fn load(bytes: &[u8], config: &LoadConfig) -> Result<Loaded, SbomError> {
     }
     let text = decode(bytes)?;
     let trimmed = text.trim_start();
-    let mut read = match trimmed.as_bytes().first() {
+    let read = match trimmed.as_bytes().first() {
         None => return Err(SbomError::Empty),
-        Some(b'{') | Some(b'[') => load_json(trimmed.as_bytes(), config)?,
+        // The JSON path runs its semantic checks itself, beside the tree's release.
+        Some(b'{') | Some(b'[') => return load_json(trimmed.as_bytes(), config).map(|read| Loaded { read }),
         Some(b'<') => load_xml(text, config)?,
         Some(_) => load_text(text, limits)?,
     };
+    Ok(Loaded { read: with_checks(read) })
+}
+
+fn with_checks(mut read: Read) -> Read {
     read.problems.extend(semantic_checks(&read.sbom));
-    Ok(Loaded { read })
+    read
 }
 
 /// The text of a document: UTF-8, a leading byte order mark dropped.
@@ -79,34 +84,62 @@ fn decode(bytes: &[u8]) -> Result<&str, SbomError> {
     })
 }
 
+/// JSON on two threads (the machine's two cores): schema validation beside the reader,
+/// then the release of the parsed tree beside the semantic checks.
 fn load_json(bytes: &[u8], config: &LoadConfig) -> Result<Read, SbomError> {
     let doc = json::parse(bytes)?;
+    let read = read_json_document(&doc, config)?;
+    Ok(std::thread::scope(|scope| {
+        scope.spawn(move || drop(doc));
+        with_checks(read)
+    }))
+}
+
+/// Reads `doc` while a second thread validates it against the schema named by `schema`.
+fn read_validated(
+    doc: &Json<'_>,
+    config: &LoadConfig,
+    schema: Option<String>,
+    read: impl FnOnce(&Json<'_>) -> Result<Read, SbomError>,
+) -> Result<Read, SbomError> {
+    let (read, schema) = std::thread::scope(|scope| {
+        let validation = schema.filter(|_| config.schema).map(|name| scope.spawn(move || schema_problems(&name, doc)));
+        let read = read(doc);
+        let problems = validation.map(|job| {
+            job.join().unwrap_or_else(|_| {
+                vec![Problem::error("schema-unavailable", "", "schema validation stopped unexpectedly")]
+            })
+        });
+        (read, problems)
+    });
+    let mut read = read?;
+    if let Some(problems) = schema {
+        prepend(&mut read, problems);
+    }
+    Ok(read)
+}
+
+fn read_json_document(doc: &Json<'_>, config: &LoadConfig) -> Result<Read, SbomError> {
     if !matches!(doc, Json::Object(_)) {
         return Err(SbomError::Structure(format!("the top level is a JSON {}, not an object", doc.type_name())));
     }
-    if let Some(version) = cyclonedx::detect_json(&doc) {
-        let mut read = cyclonedx::read_json(&doc, &config.limits)?;
-        if config.schema {
-            let name = match version.as_str() {
-                "1.2" | "1.3" => format!("bom-{version}-strict.schema.json"),
-                other => format!("bom-{other}.schema.json"),
-            };
-            prepend(&mut read, schema_problems(&name, &doc));
-        }
-        return Ok(read);
-    }
-    if let Some(version) = spdx::detect_json(&doc) {
-        let (mut read, name) = if version.starts_with('3') {
-            (spdx::read_jsonld(&doc, &config.limits)?, "spdx-3.0.1.schema.json".to_owned())
-        } else {
-            (spdx::read_json(&doc, &config.limits)?, format!("spdx-{version}.schema.json"))
+    if let Some(version) = cyclonedx::detect_json(doc) {
+        let name = match version.as_str() {
+            "1.2" | "1.3" => format!("bom-{version}-strict.schema.json"),
+            other => format!("bom-{other}.schema.json"),
         };
-        if config.schema {
-            prepend(&mut read, schema_problems(&name, &doc));
-        }
-        return Ok(read);
+        return read_validated(doc, config, Some(name), |doc| cyclonedx::read_json(doc, &config.limits));
     }
-    if let Some(version) = cyclonedx_like(&doc) {
+    if let Some(version) = spdx::detect_json(doc) {
+        return if version.starts_with('3') {
+            let name = "spdx-3.0.1.schema.json".to_owned();
+            read_validated(doc, config, Some(name), |doc| spdx::read_jsonld(doc, &config.limits))
+        } else {
+            let name = format!("spdx-{version}.schema.json");
+            read_validated(doc, config, Some(name), |doc| spdx::read_json(doc, &config.limits))
+        };
+    }
+    if let Some(version) = cyclonedx_like(doc) {
         // `bomFormat` is wrong or missing, but the document says it is CycloneDX otherwise:
         // invalid, not unreadable.
         let mut read = recognised_but_invalid(
@@ -123,7 +156,7 @@ fn load_json(bytes: &[u8], config: &LoadConfig) -> Result<Read, SbomError> {
                 "1.2" | "1.3" => format!("bom-{version}-strict.schema.json"),
                 other => format!("bom-{other}.schema.json"),
             };
-            prepend(&mut read, schema_problems(&name, &doc));
+            prepend(&mut read, schema_problems(&name, doc));
         }
         return Ok(read);
     }

@@ -111,6 +111,17 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Reports a licence `expression` that is not a valid SPDX licence expression.
+    fn check_expression(&mut self, expression: &str, path: impl FnOnce() -> String) {
+        if let Some(reason) = crate::sbom::checks::expression_problem(expression) {
+            self.error(
+                "license-invalid",
+                path(),
+                format!("{expression:?} is not a valid SPDX licence expression: {reason}"),
+            );
+        }
+    }
+
     fn error(&mut self, code: &'static str, path: String, message: String) {
         self.push_problem(Problem::error(code, path, message));
     }

@@ -368,7 +368,11 @@ impl<'a> JsonReader<'a> {
                     None => self.string_member(license, &license_at, "name"),
                 })
             } else {
-                self.string_member(members, &item_at, "expression")
+                let expression = self.string_member(members, &item_at, "expression");
+                if let Some(expression) = expression {
+                    self.b.check_expression(expression, || item_at.key("expression").render());
+                }
+                expression
             };
             match text {
                 Some(text) => out.push(text.to_owned()),

@@ -285,7 +285,9 @@ impl<'a, 'i: 'a> XmlReader<'a, 'i> {
                 }
                 "expression" => {
                     n_expression += 1;
-                    (Some(text(child)), n_expression)
+                    let expression = text(child);
+                    self.b.check_expression(expression, || format!("{path}/licenses/expression[{n_expression}]"));
+                    (Some(expression), n_expression)
                 }
                 "expression-detailed" => {
                     n_detailed += 1;
