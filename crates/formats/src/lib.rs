@@ -3,5 +3,6 @@
 
 pub mod csv;
 pub mod json;
+pub mod json_schema;
 pub mod sbom;
 pub mod schemas;
