@@ -36,6 +36,39 @@ use crate::sbom::Problem;
 
 pub use compile::compile;
 
+/// Every problem code validation reports, each a [`Problem::code`] of severity error.
+pub const CODES: &[&str] = &[
+    "schema-type",
+    "schema-const",
+    "schema-enum",
+    "schema-false",
+    "schema-min-length",
+    "schema-max-length",
+    "schema-pattern",
+    "schema-format",
+    "schema-minimum",
+    "schema-maximum",
+    "schema-multiple-of",
+    "schema-required",
+    "schema-additional-property",
+    "schema-unevaluated-property",
+    "schema-min-properties",
+    "schema-max-properties",
+    "schema-property-name",
+    "schema-dependent-required",
+    "schema-min-items",
+    "schema-max-items",
+    "schema-unique-items",
+    "schema-contains",
+    "schema-any-of",
+    "schema-one-of",
+    "schema-not",
+    "schema-if-then-else",
+    "schema-cycle",
+    "schema-too-deep",
+    "schema-too-many-problems",
+];
+
 /// Most problems one validation records; one more, `schema-too-many-problems`, says that
 /// the rest were dropped.
 pub const MAX_PROBLEMS: usize = 1_000;

@@ -752,3 +752,21 @@ fn relative_references_resolve_against_the_base_uri() {
         assert_eq!(compile::join(base, reference), expected, "{base} + {reference}");
     }
 }
+
+#[test]
+fn problem_codes_are_unique_kebab_case_and_all_listed() {
+    let mut listed: Vec<&str> = CODES.to_vec();
+    listed.sort_unstable();
+    listed.dedup();
+    assert_eq!(listed.len(), CODES.len(), "a code is listed twice");
+    assert!(CODES.iter().all(|c| c.starts_with("schema-") && c.chars().all(|c| c.is_ascii_lowercase() || c == '-')));
+    // Every code literal of the evaluator is in the list.
+    let source = include_str!("validate.rs");
+    let mut used: Vec<&str> = source
+        .split('"')
+        .filter(|piece| piece.starts_with("schema-") && piece.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    assert_eq!(used, listed);
+}
