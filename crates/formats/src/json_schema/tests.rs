@@ -562,6 +562,19 @@ fn problems_are_capped_and_evaluation_depth_is_bounded() {
             cycle,
         ],
     );
+    // A `not` or `if` that cannot be evaluated does not pass.
+    check(
+        r##"{"not": {"$ref": "#"}}"##,
+        "1",
+        &["schema-not at (root): its subschema could not be evaluated: it nests too deep or refers back to itself"],
+    );
+    check(
+        r##"{"if": {"$ref": "#"}, "then": false}"##,
+        "1",
+        &[
+            "schema-if-then-else at (root): its subschema could not be evaluated: it nests too deep or refers back to itself",
+        ],
+    );
     // A long chain of distinct in-place subschemas reaches the depth limit instead.
     let definitions: Vec<String> =
         (0..600).map(|i| format!(r##""d{i}": {{"allOf": [{{"$ref": "#/definitions/d{}"}}]}}"##, i + 1)).collect();
@@ -601,7 +614,16 @@ fn nesting_to_the_json_limit_validates_without_exhausting_the_stack() {
         format!(r##"{{"definitions": {{{}, "d600": {{}}}}, "$ref": "#/definitions/d0"}}"##, definitions.join(", "));
     let compiled = compile(schema.as_bytes(), &|_| None).unwrap();
     let value = json::parse(b"1").unwrap();
-    assert_eq!(with_stack(2048, || (compiled.validate(&value).len(), compiled.is_valid(&value))), (2, false));
+    let problems = with_stack(2048, || compiled.validate(&value));
+    assert_eq!(
+        render(&problems),
+        [
+            "schema-any-of at (root): expected a match of at least one of 1 schemas, found none",
+            "schema-too-deep at (root): schema evaluation nests deeper than 512 levels",
+            "schema-if-then-else at (root): its subschema could not be evaluated: it nests too deep or refers back to itself",
+        ]
+    );
+    assert!(!with_stack(2048, || compiled.is_valid(&value)));
 }
 
 #[test]

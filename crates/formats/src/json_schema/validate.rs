@@ -28,6 +28,12 @@ pub(super) fn is_valid(schema: &Schema, value: &Json<'_>) -> bool {
     Context::new(schema, String::new()).eval::<false>(schema.root, value, None)
 }
 
+/// The message of `schema-cycle`.
+const CYCLE: &str = "the schema refers back to itself without descending into the value";
+
+/// The message of a `not` or `if` whose subschema could not be evaluated to the end.
+const CUT_OFF: &str = "its subschema could not be evaluated: it nests too deep or refers back to itself";
+
 /// One step of the JSON pointer of the value under evaluation.
 #[derive(Debug, Clone, Copy)]
 enum Segment<'v> {
@@ -99,9 +105,17 @@ struct Context<'s, 'v> {
     /// The nodes under evaluation, each with the path length it was entered at: a node
     /// entered again at the same value, without descending, would loop for ever.
     active: Vec<(u32, NodeId)>,
-    /// Whether an evaluation hit [`MAX_EVALUATION_DEPTH`]: collecting the problems of such a
-    /// branch would only hit it again, level after level.
-    too_deep: bool,
+    /// Whether an evaluation was cut off, by [`MAX_EVALUATION_DEPTH`] or a cycle: collecting
+    /// the problems of such a branch would only hit the limit again, level after level, and
+    /// a `not` or an `if` cut off tells nothing.
+    cut_off: Option<CutOff>,
+}
+
+/// Why an evaluation was cut off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CutOff {
+    Depth,
+    Cycle,
 }
 
 impl<'s, 'v> Context<'s, 'v> {
@@ -116,7 +130,7 @@ impl<'s, 'v> Context<'s, 'v> {
             depth: 0,
             steps: 0,
             fail_depth: 0,
-            too_deep: false,
+            cut_off: None,
         }
     }
 
@@ -174,7 +188,7 @@ impl<'s, 'v> Context<'s, 'v> {
         }
         self.steps += 1;
         if self.depth >= MAX_EVALUATION_DEPTH {
-            self.too_deep = true;
+            self.cut_off = Some(CutOff::Depth);
             if C {
                 self.report(
                     "schema-too-deep",
@@ -188,12 +202,9 @@ impl<'s, 'v> Context<'s, 'v> {
         let here = self.path.len() as u32;
         let looping = self.active.iter().rev().take_while(|(at, _)| *at == here).any(|(_, active)| *active == id);
         if looping {
+            self.cut_off = Some(CutOff::Cycle);
             if C {
-                self.report(
-                    "schema-cycle",
-                    None,
-                    "the schema refers back to itself without descending into the value".to_owned(),
-                );
+                self.report("schema-cycle", None, CYCLE.to_owned());
             }
             self.failed();
             return false;
@@ -329,9 +340,19 @@ impl<'s, 'v> Context<'s, 'v> {
         }
         if let Some(not) = node.not {
             let saved = self.fail_depth;
+            self.cut_off = None;
             let matches = self.eval::<false>(not, value, None);
             self.fail_depth = saved;
-            if matches {
+            if self.cut_off.is_some() {
+                if C {
+                    self.report("schema-not", None, CUT_OFF.to_owned());
+                }
+                self.failed();
+                if !C {
+                    return false;
+                }
+                valid = false;
+            } else if matches {
                 if C {
                     self.report(
                         "schema-not",
@@ -349,8 +370,16 @@ impl<'s, 'v> Context<'s, 'v> {
         if let Some(condition) = &node.condition {
             let mut scratch = in_place.as_deref().cloned();
             let saved = self.fail_depth;
+            self.cut_off = None;
             let holds = self.eval::<false>(condition.when, value, scratch.as_mut());
             self.fail_depth = saved;
+            if self.cut_off.is_some() {
+                if C {
+                    self.report("schema-if-then-else", None, CUT_OFF.to_owned());
+                }
+                self.failed();
+                return false;
+            }
             if holds && let (Some(marks), Some(scratch)) = (in_place.as_deref_mut(), scratch.as_ref()) {
                 marks.union(scratch);
             }
@@ -359,7 +388,7 @@ impl<'s, 'v> Context<'s, 'v> {
             } else {
                 (condition.otherwise, "matches neither 'if' nor 'else'")
             };
-            self.too_deep = false;
+            self.cut_off = None;
             if let Some(branch) = branch
                 && !self.eval::<false>(branch, value, in_place)
             {
@@ -845,17 +874,19 @@ impl<'s, 'v> Context<'s, 'v> {
         valid
     }
 
-    /// Collects the problems of a branch that failed in the boolean mode, unless it failed by
-    /// going too deep, which is reported once instead.
+    /// Collects the problems of a branch that failed in the boolean mode, unless it was cut
+    /// off (too deep, or a cycle), which is reported once instead.
     fn collect_branch(&mut self, branch: NodeId, value: &'v Json<'v>) {
-        if self.too_deep {
-            self.report(
+        match self.cut_off {
+            Some(CutOff::Depth) => self.report(
                 "schema-too-deep",
                 None,
                 format!("schema evaluation nests deeper than {MAX_EVALUATION_DEPTH} levels"),
-            );
-        } else {
-            self.eval::<true>(branch, value, None);
+            ),
+            Some(CutOff::Cycle) => self.report("schema-cycle", None, CYCLE.to_owned()),
+            None => {
+                self.eval::<true>(branch, value, None);
+            }
         }
     }
 
@@ -868,7 +899,7 @@ impl<'s, 'v> Context<'s, 'v> {
         mut marks: Option<&mut Marks>,
         enough: usize,
     ) -> (Vec<usize>, Option<usize>) {
-        self.too_deep = false;
+        self.cut_off = None;
         let mut valid = Vec::new();
         let mut best: Option<((usize, u64), usize)> = None;
         let saved = self.fail_depth;
