@@ -898,9 +898,9 @@ impl<'s, 'v> Context<'s, 'v> {
         value: &'v Json<'v>,
         mut marks: Option<&mut Marks>,
         enough: usize,
-    ) -> (Vec<usize>, Option<usize>) {
+    ) -> (Matches, Option<usize>) {
         self.cut_off = None;
-        let mut valid = Vec::new();
+        let mut valid = Matches::default();
         let mut best: Option<((usize, u64), usize)> = None;
         let saved = self.fail_depth;
         let mut deepest = saved;
@@ -909,12 +909,12 @@ impl<'s, 'v> Context<'s, 'v> {
             self.fail_depth = 0;
             let steps = self.steps;
             if self.eval::<false>(branch, value, scratch.as_mut()) {
-                valid.push(i);
+                valid.add(i);
                 if let (Some(marks), Some(scratch)) = (marks.as_deref_mut(), scratch.as_ref()) {
                     marks.union(scratch);
                 }
                 // Marks need every valid branch; otherwise the first (or second) settles it.
-                if valid.len() >= enough && marks.is_none() {
+                if valid.count >= enough && marks.is_none() {
                     break;
                 }
             } else {
@@ -931,7 +931,7 @@ impl<'s, 'v> Context<'s, 'v> {
 
     fn any_of<const C: bool>(&mut self, branches: &[NodeId], value: &'v Json<'v>, marks: Option<&mut Marks>) -> bool {
         let (valid, best) = self.try_branches(branches, value, marks, 1);
-        if !valid.is_empty() {
+        if valid.count > 0 {
             return true;
         }
         if C {
@@ -947,14 +947,14 @@ impl<'s, 'v> Context<'s, 'v> {
     fn one_of<const C: bool>(&mut self, branches: &[NodeId], value: &'v Json<'v>, marks: Option<&mut Marks>) -> bool {
         let mut scratch = marks.as_deref().cloned();
         let (valid, best) = self.try_branches(branches, value, scratch.as_mut(), 2);
-        match valid.as_slice() {
-            [_] => {
+        match valid.count {
+            1 => {
                 if let (Some(marks), Some(scratch)) = (marks, scratch.as_ref()) {
                     marks.union(scratch);
                 }
                 true
             }
-            [] => {
+            0 => {
                 if C {
                     let message = format!("expected a match of exactly one of {} schemas, found none", branches.len());
                     self.report("schema-one-of", None, message);
@@ -964,14 +964,12 @@ impl<'s, 'v> Context<'s, 'v> {
                 }
                 false
             }
-            several => {
+            _ => {
                 if C {
-                    let list: Vec<String> = several.iter().map(usize::to_string).collect();
+                    let [first, second] = valid.first;
                     let message = format!(
-                        "expected a match of exactly one of {} schemas, found {} matches ({})",
+                        "expected a match of exactly one of {} schemas, found more than one ({first} and {second} match)",
                         branches.len(),
-                        several.len(),
-                        list.join(", ")
                     );
                     self.report("schema-one-of", None, message);
                 }
@@ -979,6 +977,22 @@ impl<'s, 'v> Context<'s, 'v> {
                 false
             }
         }
+    }
+}
+
+/// The branches of an `anyOf` or `oneOf` that matched: how many, and the first two.
+#[derive(Debug, Default)]
+struct Matches {
+    count: usize,
+    first: [usize; 2],
+}
+
+impl Matches {
+    fn add(&mut self, branch: usize) {
+        if let Some(slot) = self.first.get_mut(self.count) {
+            *slot = branch;
+        }
+        self.count += 1;
     }
 }
 
