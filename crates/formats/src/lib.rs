@@ -4,6 +4,7 @@
 pub mod baseline;
 pub mod csv;
 pub mod json;
+pub mod json_schema;
 pub mod sbom;
 pub mod schemas;
 pub mod xsd;
