@@ -254,8 +254,12 @@ fn prepend(read: &mut Read, mut problems: Vec<Problem>) {
 }
 
 fn schema_problems(name: &str, doc: &Json<'_>) -> Vec<Problem> {
-    let _ = (name, doc);
-    Vec::new()
+    match crate::json_schema::bundled(name) {
+        Ok(schema) => schema.validate(doc),
+        Err(error) => {
+            vec![Problem::error("schema-unavailable", "", format!("the schema {name} is not available: {error}"))]
+        }
+    }
 }
 
 fn xml_schema_problems(format: SbomFormat, version: &str, doc: &roxmltree::Document<'_>) -> Vec<Problem> {
