@@ -8,6 +8,7 @@ mod browser;
 mod oidc;
 mod pages;
 mod registry_pages;
+mod sbom_pages;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
