@@ -25,11 +25,11 @@ document.addEventListener("DOMContentLoaded", function () {
         }
       });
       xhr.upload.addEventListener("load", function () {
-        if (status) { status.textContent = "Sent; checking and importing the rows…"; }
+        if (status) { status.textContent = form.getAttribute("data-progress-sent") || "Sent; checking and importing the rows…"; }
         bar.removeAttribute("value");
       });
       xhr.addEventListener("load", function () {
-        // Show the server's answer (the import report) as the new page.
+        // Show the server's answer (the report, or the page it redirected to) as the new page.
         document.open(); document.write(xhr.responseText); document.close();
         history.pushState(null, "", xhr.responseURL || form.action);
       });

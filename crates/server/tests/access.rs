@@ -118,6 +118,22 @@ const MATRIX: &[(&str, &str, [Gets; 5])] = &[
     ("POST", "/offerings/{id}/delete", [Yes, Yes, Yes, No, Yes]),
     ("POST", "/offerings/{id}/releases", [Yes, Yes, Yes, No, Yes]),
     ("POST", "/releases/{id}/delete", [Yes, Yes, Yes, No, Yes]),
+    ("GET", "/sboms/validate", [Yes, Yes, Yes, Yes, Yes]),
+    ("POST", "/sboms/validate", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/offerings/{id}/sboms/new", [Yes, Yes, Yes, No, Yes]),
+    ("POST", "/offerings/{id}/sboms", [Yes, Yes, Yes, No, Yes]),
+    ("GET", "/sboms/{id}", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/sboms/{id}/content", [Yes, Yes, Yes, Yes, Yes]),
+    ("POST", "/sboms/{id}/delete", [Yes, Yes, Yes, No, No]),
+    ("GET", "/releases/{id}", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/releases/{id}/export", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/offerings/{id}/diff", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/offerings/{id}/baseline", [Yes, Yes, Yes, Yes, Yes]),
+    ("POST", "/offerings/{id}/baseline", [Yes, Yes, No, No, No]),
+    ("POST", "/offerings/{id}/config-checks", [Yes, Yes, Yes, No, Yes]),
+    ("GET", "/component-suppliers", [Yes, Yes, Yes, Yes, No]),
+    ("POST", "/component-suppliers/aliases", [Yes, Yes, No, No, No]),
+    ("POST", "/component-suppliers/aliases/delete", [Yes, Yes, No, No, No]),
     ("GET", "/services", [Yes, Yes, Yes, Yes, No]),
     ("POST", "/services", [Yes, Yes, No, No, No]),
     ("GET", "/services/new", [Yes, Yes, No, No, No]),
@@ -181,6 +197,9 @@ pub(crate) struct World {
     pub own: (SupplierId, OfferingId, ReleaseId),
     /// Another supplier ("Other Co"), its offering and release.
     pub other: (SupplierId, OfferingId, ReleaseId),
+    /// An SBOM of the own release (1.0) and one of the other supplier's.
+    pub own_sbom: SbomId,
+    pub other_sbom: SbomId,
     pub service: ServiceId,
     pub subcontract: SubcontractId,
     /// An account the admin routes may change without ending a session the matrix uses.
@@ -195,6 +214,25 @@ fn supplier_data(name: &str) -> SupplierData {
         "security_contact": {}, "incident_contact": {}, "account_contact": {}, "owners": []
     }))
     .unwrap_or_else(|e| panic!("fixture supplier: {e}"))
+}
+
+/// Stores a one-component CycloneDX SBOM as release 1.0 of `offering`, as every door does.
+async fn fixture_sbom(store: &dyn Store, offering: OfferingId, product: &str) -> Result<SbomId, Error> {
+    let bom = json!({
+        "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+        "metadata": {"component": {"type": "application", "name": product, "version": "1.0"}},
+        "components": [{"type": "library", "name": "left-pad", "version": "1.3.0", "purl": "pkg:npm/left-pad@1.3.0"}]
+    });
+    let request = chainward_server::transparency::IngestRequest {
+        offering: offering.to_string(),
+        release: Some("1.0".into()),
+        file_name: Some("fixture.cdx.json".into()),
+        ..Default::default()
+    };
+    let outcome = chainward_server::transparency::ingest(store, serde_json::to_vec(&bom)?, request, Default::default())
+        .await
+        .map_err(|e| format!("fixture SBOM: {e}"))?;
+    Ok(outcome.report.sbom.id)
 }
 
 /// The database URL for a backend: SQLite in memory, or a fresh PostgreSQL database.
@@ -249,6 +287,8 @@ impl World {
             "description": null, "uses": [{"offering": own_o.id, "purpose": null, "alternatives": []}]
         }))?;
         let service = store.create_service(service).await?;
+        let own_sbom = fixture_sbom(&*store, own_o.id, "Own Product").await?;
+        let other_sbom = fixture_sbom(&*store, other_o.id, "Other Product").await?;
 
         let server = launch(config, Arc::clone(&store)).await?;
         let hash = chainward_server::auth::hash_password("a sound test passphrase")?;
@@ -304,6 +344,8 @@ impl World {
             sessions,
             own: (own_s.id, own_o.id, own_r.id),
             other: (other_s.id, other_o.id, other_r.id),
+            own_sbom,
+            other_sbom,
             service: service.id,
             subcontract: link.id,
             spare,
@@ -352,6 +394,8 @@ impl World {
             pick(rel.to_string())
         } else if template.contains("/services/") {
             pick(self.service.to_string())
+        } else if template.contains("/sboms/") {
+            pick(self.own_sbom.to_string())
         } else if template.contains("/subcontracts/") {
             pick(self.subcontract.to_string())
         } else if template.contains("/admin/users/") {
@@ -400,7 +444,12 @@ async fn check_matrix(world: &World) -> TestResult {
                             // Sent without the CSRF token: the handler (not the guard) refuses.
                             world.ui(r, Method::POST, &path).form(&[("x", "y")]).send().await?
                         }
-                        "/import" => {
+                        // Uploads: a multipart form with the CSRF token and nothing else.
+                        "/import"
+                        | "/sboms/validate"
+                        | "/offerings/{id}/sboms"
+                        | "/offerings/{id}/baseline"
+                        | "/offerings/{id}/config-checks" => {
                             let (_, csrf) = &world.sessions[r];
                             let form = reqwest::multipart::Form::new().text("_csrf", csrf.clone());
                             world.ui(r, Method::POST, &path).multipart(form).send().await?
@@ -556,8 +605,19 @@ async fn cross_supplier_on(postgres: bool) -> TestResult {
     assert_eq!(list["total"], 1, "{list}");
 
     // The UI: pages, forms and pictures.
-    for path in [format!("/suppliers/{other_s}"), format!("/suppliers/{other_s}/edit"), format!("/offerings/{other_o}")]
-    {
+    let other_sbom = w.other_sbom;
+    for path in [
+        format!("/suppliers/{other_s}"),
+        format!("/suppliers/{other_s}/edit"),
+        format!("/offerings/{other_o}"),
+        format!("/offerings/{other_o}/sboms/new"),
+        format!("/offerings/{other_o}/diff?from=1.0&to=1.0"),
+        format!("/offerings/{other_o}/baseline"),
+        format!("/releases/{other_r}"),
+        format!("/releases/{other_r}/export?format=spdx"),
+        format!("/sboms/{other_sbom}"),
+        format!("/sboms/{other_sbom}/content"),
+    ] {
         let response = w.ui(sup, Method::GET, &path).send().await?;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "GET {path}");
         let body = response.text().await?;

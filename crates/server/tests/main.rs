@@ -9,6 +9,7 @@ mod oidc;
 mod pages;
 mod registry_pages;
 mod sbom_api;
+mod sbom_pages;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -201,6 +201,8 @@ pub trait Store: Send + Sync + 'static {
     /// The releases of an offering, newest release date first (undated last); `NotFound`
     /// when the offering does not exist.
     async fn list_releases(&self, offering: OfferingId) -> Result<Vec<Release>>;
+    /// One release by id (within reach: its offering's supplier).
+    async fn get_release(&self, id: ReleaseId) -> Result<Release>;
 
     /// Creates an internal service with its uses.
     async fn create_service(&self, data: ServiceData) -> Result<Service>;
@@ -315,6 +317,10 @@ pub trait Store: Send + Sync + 'static {
     async fn list_sboms(&self, filter: &sbom::SbomFilter, page: Page) -> Result<Paged<sbom::SbomSummary>>;
     /// One SBOM document within reach.
     async fn get_sbom(&self, id: SbomId) -> Result<sbom::SbomSummary>;
+    /// The validation problems stored with an SBOM document within reach (at most the first
+    /// 1,000), as the validator reported them: a JSON array of `{code, severity, path,
+    /// message}`.
+    async fn sbom_problems(&self, id: SbomId) -> Result<serde_json::Value>;
     /// The original bytes of an SBOM document within reach.
     async fn sbom_content(&self, id: SbomId) -> Result<Vec<u8>>;
     /// Deletes an SBOM document within reach (audited).

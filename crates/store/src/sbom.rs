@@ -662,6 +662,17 @@ macro_rules! sbom_fns {
                 Ok(sbom_by_id(&mut c, id, self.reach()).await?)
             }
 
+            async fn sbom_stored_problems(&self, id: SbomId) -> Result<serde_json::Value> {
+                let mut c = self.pool.acquire().await?;
+                sbom_by_id(&mut c, id, self.reach()).await?;
+                let (problems,): (String,) = sqlx::query_as("SELECT problems FROM sbom_documents WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_one(&mut *c)
+                    .await?;
+                serde_json::from_str(&problems)
+                    .map_err(|e| StoreError::Database(format!("stored problems of SBOM {id} are unreadable: {e}")))
+            }
+
             async fn sbom_bytes(&self, id: SbomId) -> Result<Vec<u8>> {
                 let mut c = self.pool.acquire().await?;
                 sbom_by_id(&mut c, id, self.reach()).await?;

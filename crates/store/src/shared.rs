@@ -2657,6 +2657,11 @@ macro_rules! store_impl {
                     Ok(())
                 }
 
+                async fn get_release(&self, id: ReleaseId) -> Result<Release> {
+                    let mut c = self.pool.acquire().await?;
+                    Ok(require_release(&mut c, id, self.reach()).await?)
+                }
+
                 async fn list_releases(&self, offering: OfferingId) -> Result<Vec<Release>> {
                     let mut c = self.pool.acquire().await?;
                     require_offering(&mut c, offering, self.reach()).await?;
@@ -3325,6 +3330,9 @@ macro_rules! store_impl {
                 }
                 async fn get_sbom(&self, id: SbomId) -> Result<SbomSummary> {
                     self.sbom_get(id).await
+                }
+                async fn sbom_problems(&self, id: SbomId) -> Result<serde_json::Value> {
+                    self.sbom_stored_problems(id).await
                 }
                 async fn sbom_content(&self, id: SbomId) -> Result<Vec<u8>> {
                     self.sbom_bytes(id).await

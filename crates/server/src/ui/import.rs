@@ -208,7 +208,8 @@ pub struct ImportPage {
     error: Option<String>,
 }
 
-fn human_bytes(n: usize) -> String {
+/// A size for people: `64 MiB`, `1.5 MiB`, `12 KiB`, `900 bytes`.
+pub(crate) fn human_bytes(n: usize) -> String {
     const MIB: usize = 1024 * 1024;
     if n >= MIB && n.is_multiple_of(MIB) {
         format!("{} MiB", n / MIB)
@@ -259,14 +260,14 @@ pub struct ReportPage {
     outcome: String,
 }
 
-fn too_large(limit: usize) -> PageError {
+pub(crate) fn too_large(limit: usize) -> PageError {
     PageError(ApiError::PayloadTooLarge(format!(
         "the upload is larger than the {} the server accepts; split the files and import them in turns",
         human_bytes(limit)
     )))
 }
 
-fn multipart_failure(e: MultipartError, limit: usize) -> PageError {
+pub(crate) fn multipart_failure(e: MultipartError, limit: usize) -> PageError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         too_large(limit)
     } else {
@@ -275,7 +276,7 @@ fn multipart_failure(e: MultipartError, limit: usize) -> PageError {
 }
 
 /// Reads a field into memory, stopping with 413 once `budget` bytes would be passed.
-async fn read_field(field: &mut Field<'_>, budget: &mut usize, limit: usize) -> Result<Vec<u8>, PageError> {
+pub(crate) async fn read_field(field: &mut Field<'_>, budget: &mut usize, limit: usize) -> Result<Vec<u8>, PageError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| multipart_failure(e, limit))? {
         if chunk.len() > *budget {
@@ -288,7 +289,7 @@ async fn read_field(field: &mut Field<'_>, budget: &mut usize, limit: usize) -> 
 }
 
 /// A short text field.
-async fn read_text(field: &mut Field<'_>, limit: usize) -> Result<String, PageError> {
+pub(crate) async fn read_text(field: &mut Field<'_>, limit: usize) -> Result<String, PageError> {
     let mut budget = MAX_FIELD_BYTES;
     let bytes = read_field(field, &mut budget, limit).await.map_err(|e| match e.0 {
         ApiError::PayloadTooLarge(_) => PageError(ApiError::BadRequest("a form field is too long".to_owned())),

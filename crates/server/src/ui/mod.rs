@@ -10,11 +10,14 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod baselines;
+pub mod component_suppliers;
 pub mod dashboard;
 pub mod import;
 pub mod login;
 pub mod offerings;
 pub mod oidc;
+pub mod sboms;
 pub mod search;
 pub mod services;
 pub mod suppliers;
@@ -97,8 +100,10 @@ fn navigation(role: Role) -> Vec<(&'static str, &'static str)> {
     }
     nav.push(("/suppliers", if role == Role::Supplier { "Our company" } else { "Suppliers" }));
     nav.push(("/offerings", "Offerings"));
+    nav.push(("/sboms/validate", "SBOMs"));
     if Need::ReadInternal.allows(role) {
         nav.push(("/services", "Services"));
+        nav.push(("/component-suppliers", "Component suppliers"));
     }
     if Need::ManageSuppliers.allows(role) {
         nav.push(("/import", "Import"));

@@ -155,6 +155,8 @@ pub struct ShowPage {
     uses_total: u64,
     uses_more: bool,
     can_edit: bool,
+    /// Whether the caller may upload SBOMs for it.
+    can_upload: bool,
     /// The edit form's fields.
     values: Fields,
     kinds: Vec<Choice>,
@@ -215,6 +217,7 @@ pub async fn show(access: Access, headers: HeaderMap, Path(raw): Path<String>) -
         uses,
         uses_total,
         can_edit: access.can(Need::EditSuppliers),
+        can_upload: access.can(Need::UploadEvidence),
         kinds: choices(OfferingKind::ALL.iter().map(|k| k.as_str()), d.kind.as_str()),
         values,
         created: offering.created_at.date().to_string(),

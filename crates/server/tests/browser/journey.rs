@@ -16,9 +16,9 @@ use super::webdriver::{Browser, BrowserError, ensure};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-const PASSWORD: &str = "a sound browser passphrase";
+pub(super) const PASSWORD: &str = "a sound browser passphrase";
 
-fn supplier(name: &str) -> Result<SupplierData, serde_json::Error> {
+pub(super) fn supplier(name: &str) -> Result<SupplierData, serde_json::Error> {
     serde_json::from_value(json!({
         "name": name, "legal_ids": {}, "kind": "hosting", "country": null, "tier": 3,
         "status": "active", "data_access": "none", "description": null, "website": null,
@@ -26,7 +26,7 @@ fn supplier(name: &str) -> Result<SupplierData, serde_json::Error> {
     }))
 }
 
-async fn user(
+pub(super) async fn user(
     store: &dyn Store,
     name: &str,
     role: Role,
@@ -55,7 +55,7 @@ fn write_file(name: &str, text: &str) -> Result<PathBuf, std::io::Error> {
     Ok(path)
 }
 
-async fn sign_in(b: &Browser, base: &str, username: &str) -> Result<(), BrowserError> {
+pub(super) async fn sign_in(b: &Browser, base: &str, username: &str) -> Result<(), BrowserError> {
     b.goto(&format!("{base}/login")).await?;
     b.find("#username").await?.send_keys(username).await?;
     b.find("#password").await?.send_keys(PASSWORD).await?;

@@ -5,5 +5,6 @@
 //! `CHAINWARD_CHROMEDRIVER` override where they are looked for.
 
 mod journey;
+mod sbom_journey;
 mod self_test;
 pub mod webdriver;
