@@ -199,6 +199,8 @@ pub(crate) struct World {
     pub other: (SupplierId, OfferingId, ReleaseId),
     /// An SBOM of the own release (1.0) and one of the other supplier's.
     pub own_sbom: SbomId,
+    /// A Dependency-Track style upload token of the own supplier.
+    pub own_upload: uuid::Uuid,
     pub other_sbom: SbomId,
     pub service: ServiceId,
     pub subcontract: SubcontractId,
@@ -289,6 +291,19 @@ impl World {
         let service = store.create_service(service).await?;
         let own_sbom = fixture_sbom(&*store, own_o.id, "Own Product").await?;
         let other_sbom = fixture_sbom(&*store, other_o.id, "Other Product").await?;
+        // A baseline and an upload token of the own supplier, for the routes that read them.
+        let baseline = b"name: fixture\nrules:\n  - id: tls\n    path: tls.enabled\n    equals: true\n";
+        chainward_server::transparency::set_baseline(&*store, own_o.id, baseline)
+            .await
+            .map_err(|e| format!("fixture baseline: {e}"))?;
+        let own_upload = uuid::Uuid::now_v7();
+        let own_scope = chainward_core::access::Caller {
+            actor: "fixture".into(),
+            user: None,
+            role: Role::Supplier,
+            scope: chainward_core::access::Scope::Supplier(own_s.id),
+        };
+        store.with_caller(own_scope).record_bom_upload(own_upload, Ok(own_sbom)).await?;
 
         let server = launch(config, Arc::clone(&store)).await?;
         let hash = chainward_server::auth::hash_password("a sound test passphrase")?;
@@ -345,6 +360,7 @@ impl World {
             own: (own_s.id, own_o.id, own_r.id),
             other: (other_s.id, other_o.id, other_r.id),
             own_sbom,
+            own_upload,
             other_sbom,
             service: service.id,
             subcontract: link.id,
@@ -407,10 +423,13 @@ impl World {
         path = path
             .replace("{supplier_id}", &id)
             .replace("{id}", &id)
-            .replace("{uuid}", &nowhere)
+            .replace("{uuid}", &pick(self.own_upload.to_string()))
             .replace("{alias}", "nobody");
         if path == "/api/v1/graph/paths" {
             path = format!("{path}?from={}&to={s}", self.service);
+        }
+        if template == "/api/v1/offerings/{id}/diff" {
+            path = format!("{path}?from=1.0&to=1.0");
         }
         path
     }

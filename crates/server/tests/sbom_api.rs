@@ -12,17 +12,12 @@ use serde_json::{Value, json};
 
 use crate::{Harness, TestResult, id_of, supplier};
 
-fn data_dir() -> PathBuf {
-    let dir = std::env::var_os("CHAINWARD_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    assert!(dir.is_dir(), "PUBLIC TEST DATA NOT FOUND at {}: set CHAINWARD_DATA", dir.display());
-    dir
-}
-
 /// A real CycloneDX SBOM from the shared bom-examples.
 fn real_sbom() -> Result<Vec<u8>, std::io::Error> {
-    std::fs::read(data_dir().join("cyclonedx/bom-examples/SBOM/dropwizard-1.3.15/bom.json"))
+    std::fs::read(
+        crate::sbom_pages::data_file("cyclonedx/bom-examples/SBOM/dropwizard-1.3.15/bom.json")
+            .map_err(|e| std::io::Error::other(e.to_string()))?,
+    )
 }
 
 async fn offering(h: &Harness, supplier_name: &str, name: &str) -> Result<String, String> {
@@ -177,8 +172,9 @@ async fn upload_components_export_reimport_and_diff_with_tampering() -> TestResu
     assert_eq!(diff["added"].as_array().map(Vec::len), Some(0));
 
     // Strict upload of an invalid document: 422 with the problem; unreadable: 400.
-    let invalid =
-        std::fs::read(data_dir().join("cyclonedx/specification/test-resources/1.6/invalid-dependency-1.6.json"))?;
+    let invalid = std::fs::read(crate::sbom_pages::data_file(
+        "cyclonedx/specification/test-resources/1.6/invalid-dependency-1.6.json",
+    )?)?;
     let response =
         h.client.post(h.url("/api/v1/sboms?offering=Dropwizard&release=9&strict=true")).body(invalid).send().await?;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
