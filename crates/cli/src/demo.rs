@@ -135,8 +135,106 @@ struct Loaded<'a> {
 pub async fn load(store: Arc<dyn Store>, format: Format) -> Result<Outcome> {
     let report = import(store.as_ref()).await?;
     let logins = users(store.as_ref()).await?;
+    sboms(store.as_ref()).await?;
     print(format, &Loaded { report: &report, users: &logins }, || {
         format!("{}\n{}", crate::csv::summary(&report), logins_table(&logins))
     })?;
     Ok(Outcome::Ok)
+}
+
+/// The demo SBOMs: two releases of the Field Service App (Appcraft Studio) as CycloneDX 1.6,
+/// the second with upgrades, a new package and one package whose hash changed under the same
+/// version (the diff flags it as possible tampering); and a TLS configuration baseline for
+/// Harbor Dedicated Hosting. Releases that have an SBOM already are left as they are.
+pub async fn sboms(store: &dyn Store) -> Result<usize> {
+    let offering = store.find_offering("Field Service App").await?;
+    let existing = store
+        .list_sboms(
+            &chainward_store::sbom::SbomFilter { offering: Some(offering.id), release: None },
+            Default::default(),
+        )
+        .await?;
+    let mut stored = 0;
+    if existing.total == 0 {
+        for (release, tampered) in [("2.8.0", false), ("2.9.2", true)] {
+            let request = chainward_server::transparency::IngestRequest {
+                offering: offering.id.to_string(),
+                release: Some(release.to_owned()),
+                file_name: Some(format!("field-service-app-{release}.cdx.json")),
+                ..Default::default()
+            };
+            let bytes = serde_json::to_vec_pretty(&demo_sbom(release, tampered))?;
+            chainward_server::transparency::ingest(store, bytes, request, Default::default())
+                .await
+                .map_err(|e| anyhow::anyhow!("demo SBOM {release}: {e}"))?;
+            stored += 1;
+        }
+    }
+    let hosting = store.find_offering("Harbor Dedicated Hosting").await?;
+    if store.get_baseline(hosting.id).await?.is_none() {
+        let baseline = include_bytes!("../../../docs/examples/baseline-web-tls.yaml");
+        chainward_server::transparency::set_baseline(store, hosting.id, baseline)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo baseline: {e}"))?;
+    }
+    Ok(stored)
+}
+
+/// A CycloneDX 1.6 SBOM of the demo app's release.
+fn demo_sbom(release: &str, later: bool) -> serde_json::Value {
+    // (name, version in 2.8.0, version in 2.9.2, licence, supplier, SHA-256 seed)
+    const PACKAGES: &[(&str, &str, &str, &str, &str)] = &[
+        ("react", "18.2.0", "18.3.1", "MIT", "Meta Platforms"),
+        ("react-dom", "18.2.0", "18.3.1", "MIT", "Meta Platforms"),
+        ("axios", "1.6.2", "1.7.7", "MIT", "Axios"),
+        ("lodash", "4.17.21", "4.17.21", "MIT", "OpenJS Foundation"),
+        ("date-fns", "2.30.0", "3.6.0", "MIT", ""),
+        ("leaflet", "1.9.4", "1.9.4", "BSD-2-Clause", "Leaflet"),
+        ("idb", "7.1.1", "8.0.0", "ISC", ""),
+        ("workbox-window", "7.0.0", "7.1.0", "MIT", "Google"),
+    ];
+    let hash = |name: &str, version: &str, salt: &str| {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(format!("{name}@{version}{salt}").as_bytes()))
+    };
+    let mut components: Vec<serde_json::Value> = PACKAGES
+        .iter()
+        .map(|&(name, old, new, licence, supplier)| {
+            let version = if later { new } else { old };
+            // lodash keeps its version in 2.9.2, but what was shipped is not the same file.
+            let salt = if later && name == "lodash" { "-rebuilt" } else { "" };
+            let mut component = serde_json::json!({
+                "type": "library", "bom-ref": format!("pkg:npm/{name}@{version}"), "name": name,
+                "version": version, "purl": format!("pkg:npm/{name}@{version}"),
+                "hashes": [{"alg": "SHA-256", "content": hash(name, version, salt)}],
+                "licenses": [{"license": {"id": licence}}],
+            });
+            if !supplier.is_empty() {
+                component["supplier"] = serde_json::json!({"name": supplier});
+            }
+            component
+        })
+        .collect();
+    if later {
+        components.push(serde_json::json!({
+            "type": "library", "bom-ref": "pkg:npm/zod@3.23.8", "name": "zod", "version": "3.23.8",
+            "purl": "pkg:npm/zod@3.23.8", "licenses": [{"license": {"id": "MIT"}}],
+            "hashes": [{"alg": "SHA-256", "content": hash("zod", "3.23.8", "")}],
+        }));
+    }
+    let refs: Vec<String> = components.iter().filter_map(|c| c["bom-ref"].as_str().map(str::to_owned)).collect();
+    serde_json::json!({
+        "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+        "serialNumber": if later { "urn:uuid:6f1d2b52-9c1e-4a7e-9d0a-2f8f5c0b2a92" } else { "urn:uuid:0b5c3a1e-4d2f-4e8b-a1c9-7e6d5f4c3b21" },
+        "metadata": {
+            "timestamp": if later { "2026-09-21T10:00:00Z" } else { "2026-02-09T10:00:00Z" },
+            "lifecycles": [{"phase": "build"}],
+            "authors": [{"name": "Appcraft Studio build pipeline"}],
+            "tools": {"components": [{"type": "application", "name": "cyclonedx-npm", "version": "1.19.3"}]},
+            "supplier": {"name": "Appcraft Studio"},
+            "component": {"type": "application", "bom-ref": "field-service-app", "name": "Field Service App", "version": release}
+        },
+        "components": components,
+        "dependencies": [{"ref": "field-service-app", "dependsOn": refs}],
+    })
 }

@@ -26,6 +26,7 @@ pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> Result<Outcome> {
         let report = crate::demo::import(store.as_ref()).await?;
         tracing::info!(changed = report.n_changed(), "demo organisation loaded");
         let logins = crate::demo::users(store.as_ref()).await?;
+        crate::demo::sboms(store.as_ref()).await?;
         let scheme = if config.tls.is_some() { "https" } else { "http" };
         let text = format!("{}\nopen {scheme}://{}/ and log in\n", crate::demo::logins_table(&logins), args.listen);
         crate::output::print(crate::args::Format::Table, &(), || text)?;
