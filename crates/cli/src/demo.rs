@@ -209,8 +209,8 @@ fn demo_sbom(release: &str, later: bool) -> serde_json::Value {
                 "hashes": [{"alg": "SHA-256", "content": hash(name, version, salt)}],
                 "licenses": [{"license": {"id": licence}}],
             });
-            if !supplier.is_empty() {
-                component["supplier"] = serde_json::json!({"name": supplier});
+            if let (false, Some(fields)) = (supplier.is_empty(), component.as_object_mut()) {
+                fields.insert("supplier".into(), serde_json::json!({"name": supplier}));
             }
             component
         })

@@ -23,13 +23,13 @@ const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 /// Whether a command runs without the database.
 pub fn needs_no_store(command: &crate::args::Command) -> bool {
     use crate::args::Command;
-    match command {
-        Command::Purl(_) => true,
-        Command::Sbom(SbomCommand::Validate { .. } | SbomCommand::Quality { .. }) => true,
-        Command::Sbom(SbomCommand::Diff { offering: None, .. }) => true,
-        Command::Config(ConfigCommand::Check { baseline: Some(_), .. }) => true,
-        _ => false,
-    }
+    matches!(
+        command,
+        Command::Purl(_)
+            | Command::Sbom(SbomCommand::Validate { .. } | SbomCommand::Quality { .. })
+            | Command::Sbom(SbomCommand::Diff { offering: None, .. })
+            | Command::Config(ConfigCommand::Check { baseline: Some(_), .. })
+    )
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {

@@ -9,6 +9,9 @@
 //! path in `CHAINWARD_BENCH_SBOM`) for the ingest benchmark of `cargo xtask bench`.
 //! Run with `cargo xtask bench` or `cargo bench -p chainward-formats --bench sbom`.
 
+// Reading a `serde_json::Value` by key never panics (a missing key reads as null).
+#![allow(clippy::indexing_slicing)]
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

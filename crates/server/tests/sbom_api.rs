@@ -147,8 +147,8 @@ async fn upload_components_export_reimport_and_diff_with_tampering() -> TestResu
     if let Some(components) = doc["components"].as_array_mut() {
         for c in components.iter_mut() {
             if let Some(hash) = c["hashes"][0]["content"].as_str() {
-                let flipped =
-                    if hash.starts_with('0') { format!("1{}", &hash[1..]) } else { format!("0{}", &hash[1..]) };
+                let rest = hash.get(1..).unwrap_or_default();
+                let flipped = if hash.starts_with('0') { format!("1{rest}") } else { format!("0{rest}") };
                 c["hashes"][0]["content"] = json!(flipped);
                 tampered = c["name"].as_str().map(str::to_owned);
                 break;

@@ -35,8 +35,10 @@ fn at(sbom: &Sbom, component: &Component, field: &str) -> String {
 }
 
 fn check_component(sbom: &Sbom, component: &Component, problems: &mut Vec<Problem>) {
-    if let Some(purl) = component.purl.as_deref() {
-        if let Err(error) = Purl::parse(purl.trim()) {
+    if let Some(purl) = component.purl.as_deref()
+        && let Err(error) = Purl::parse(purl.trim())
+    {
+        {
             problems.push(Problem::error(
                 "purl-invalid",
                 at(sbom, component, "purl"),
