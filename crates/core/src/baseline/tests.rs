@@ -1,3 +1,5 @@
+//! Tests of baseline evaluation: every check kind, wildcards, quoted keys and missing paths.
+
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use serde_json::json;

@@ -1,3 +1,6 @@
+//! Tests of reading baselines and configurations: every check kind, paths, the three
+//! configuration formats, bad documents with their messages, and odd input.
+
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use chainward_core::baseline::{Outcome, check};

@@ -1,3 +1,6 @@
+//! Tests of the JSON Schema validator: the bundled schemas compile, the CycloneDX suite's
+//! schema part and the SPDX examples, and hand-written cases per keyword.
+
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::path::{Path, PathBuf};

@@ -1,3 +1,6 @@
+//! Tests of the CycloneDX readers and writer: fields, nesting, subject, edges, problems with
+//! their paths, limits, and the writer's mappings and round trips.
+
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use chainward_core::sbom::{
