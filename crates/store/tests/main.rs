@@ -207,7 +207,12 @@ stories!(
     supplier_account_tokens_stay_within_the_supplier,
     the_last_enabled_admin_stays,
     regression_two_admins_disabling_each_other_leave_one,
+    sbom_ingest_merges_components_and_rebuilds_the_model,
+    sbom_scope_and_failed_ingest_write_nothing,
 );
+
+mod sboms;
+use sboms::{sbom_ingest_merges_components_and_rebuilds_the_model, sbom_scope_and_failed_ingest_write_nothing};
 
 // ---- helpers ------------------------------------------------------------------------------
 
