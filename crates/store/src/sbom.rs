@@ -526,7 +526,6 @@ macro_rules! sbom_fns {
                     identity: String,
                     supplier_key: Option<String>,
                     supplier_id: Option<Uuid>,
-                    data: String,
                 }
                 let mut rows = Vec::with_capacity(sbom.components.len());
                 for (position, component) in sbom.components.iter().enumerate() {
@@ -545,14 +544,12 @@ macro_rules! sbom_fns {
                         }
                         None => (None, None),
                     };
-                    let data = serde_json::to_string(component).map_err(|e| StoreError::Database(e.to_string()))?;
                     rows.push(Row {
                         position: i64::try_from(position).unwrap_or(i64::MAX),
                         component: component_id,
                         identity,
                         supplier_key: supplier_key_text,
                         supplier_id,
-                        data,
                     });
                 }
                 let mut seen = HashSet::with_capacity(rows.len());
@@ -578,12 +575,19 @@ macro_rules! sbom_fns {
                     insert.push(" ON CONFLICT (id) DO NOTHING");
                     n_new_components += insert.build().execute(&mut *tx).await?.rows_affected();
                 }
+                // Each component's JSON is made per chunk, so that memory holds one chunk's.
                 for chunk in rows.chunks(1000).zip(sbom.components.chunks(1000)) {
+                    let data = chunk
+                        .1
+                        .iter()
+                        .map(serde_json::to_string)
+                        .collect::<std::result::Result<Vec<String>, _>>()
+                        .map_err(|e| StoreError::Database(e.to_string()))?;
                     let mut insert = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO sbom_components (sbom_id, position, component_id, name, version, purl, supplier, \
                          supplier_key, supplier_id, data) ",
                     );
-                    insert.push_values(chunk.0.iter().zip(chunk.1.iter()), |mut b, (row, component)| {
+                    insert.push_values(chunk.0.iter().zip(chunk.1.iter()).zip(data), |mut b, ((row, component), data)| {
                         b.push_bind(id)
                             .push_bind(row.position)
                             .push_bind(row.component)
@@ -593,7 +597,7 @@ macro_rules! sbom_fns {
                             .push_bind(component.supplier.clone().or_else(|| component.manufacturer.clone()))
                             .push_bind(row.supplier_key.clone())
                             .push_bind(row.supplier_id)
-                            .push_bind(row.data.clone());
+                            .push_bind(data);
                     });
                     insert.build().execute(&mut *tx).await?;
                 }
