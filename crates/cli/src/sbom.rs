@@ -133,7 +133,7 @@ pub async fn run_offline(format: Format, command: crate::args::Command) -> Resul
                 let mut table = Table::new(&["element", "group", "level", "covered", "total", "%"]);
                 for e in &report.elements {
                     table.row(vec![
-                        e.id.into(),
+                        e.id.clone(),
                         serde_json::to_value(e.group)
                             .ok()
                             .and_then(|v| v.as_str().map(str::to_owned))

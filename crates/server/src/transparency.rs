@@ -14,6 +14,9 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 
+/// How many of the worst components the stored quality report lists.
+pub const QUALITY_WORST: usize = 20;
+
 /// What to ingest an SBOM as.
 #[derive(Debug, Clone, Default)]
 pub struct IngestRequest {
@@ -122,7 +125,7 @@ pub async fn ingest(
                 )
             })?,
     };
-    let score = quality(&sbom, 0).score;
+    let report_quality = quality(&sbom, QUALITY_WORST);
     let validation = ValidationSummary {
         n_errors: n_errors as u64,
         n_warnings: n_warnings as u64,
@@ -137,7 +140,7 @@ pub async fn ingest(
             content,
             sbom,
             validation,
-            quality_score: Some(score),
+            quality: Some(report_quality),
         })
         .await?;
     Ok(IngestOutcome { report, offering_created, problems })

@@ -333,6 +333,8 @@ pub trait Store: Send + Sync + 'static {
         search: Option<&str>,
         page: Page,
     ) -> Result<Paged<sbom::StoredComponent>>;
+    /// The quality report of an SBOM document within reach, as computed at ingest.
+    async fn sbom_quality(&self, id: SbomId) -> Result<Option<chainward_core::sbom::quality::Quality>>;
     /// The model of an SBOM document rebuilt from the stored rows.
     async fn stored_sbom(&self, id: SbomId) -> Result<Sbom>;
     /// The latest SBOM of a release within reach, rebuilt; `None` when it has none.

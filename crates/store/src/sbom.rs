@@ -27,8 +27,9 @@ pub struct SbomIngest {
     pub sbom: Sbom,
     /// Validation outcome.
     pub validation: ValidationSummary,
-    /// Quality score (0–100), if computed.
-    pub quality_score: Option<f64>,
+    /// The quality report, computed once here so that pages and the API read it instead of
+    /// rebuilding the document.
+    pub quality: Option<chainward_core::sbom::quality::Quality>,
 }
 
 /// What validation said of a stored document.
@@ -454,7 +455,7 @@ macro_rules! sbom_fns {
         impl $store {
             async fn sbom_ingest(&self, ingest: SbomIngest) -> Result<IngestReport> {
                 let reach = self.reach();
-                let SbomIngest { offering, release_version, file_name, content, sbom, validation, quality_score } =
+                let SbomIngest { offering, release_version, file_name, content, sbom, validation, quality } =
                     ingest;
                 let release_data =
                     validate_release(ReleaseData { offering, version: release_version, released_on: None })?;
@@ -477,6 +478,9 @@ macro_rules! sbom_fns {
                     metadata: sbom.metadata.clone(),
                 };
                 let head_json = serde_json::to_string(&head).map_err(|e| StoreError::Database(e.to_string()))?;
+                let quality_score = quality.as_ref().map(|q| q.score);
+                let quality_json =
+                    serde_json::to_string(&quality).map_err(|e| StoreError::Database(e.to_string()))?;
                 let problems_json =
                     serde_json::to_string(&validation.problems).map_err(|e| StoreError::Database(e.to_string()))?;
                 let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&content));
@@ -491,8 +495,8 @@ macro_rules! sbom_fns {
                 sqlx::query(
                     "INSERT INTO sbom_documents (id, release_id, format, encoding, spec_version, serial_number, \
                      file_name, sha256, size_bytes, content, n_components, n_dependencies, n_errors, n_warnings, \
-                     quality_score, metadata, problems, uploaded_by, uploaded_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                     quality_score, quality, metadata, problems, uploaded_by, uploaded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
                 )
                 .bind(id)
                 .bind(release.id.0)
@@ -509,6 +513,7 @@ macro_rules! sbom_fns {
                 .bind(n(validation.n_errors))
                 .bind(n(validation.n_warnings))
                 .bind(quality_score)
+                .bind(&quality_json)
                 .bind(&head_json)
                 .bind(&problems_json)
                 .bind(&self.caller.actor)
@@ -742,6 +747,19 @@ macro_rules! sbom_fns {
                     })
                     .collect::<Result<Vec<_>>>()?;
                 Ok(Paged { items, total: count(total.0) })
+            }
+
+            async fn sbom_quality_report(
+                &self,
+                id: SbomId,
+            ) -> Result<Option<chainward_core::sbom::quality::Quality>> {
+                let mut c = self.pool.acquire().await?;
+                sbom_by_id(&mut c, id, self.reach()).await?;
+                let (text,): (String,) = sqlx::query_as("SELECT quality FROM sbom_documents WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_one(&mut *c)
+                    .await?;
+                serde_json::from_str(&text).map_err(|e| StoreError::Database(format!("stored quality of {id}: {e}")))
             }
 
             async fn sbom_model(&self, id: SbomId) -> Result<Sbom> {

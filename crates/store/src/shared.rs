@@ -3343,6 +3343,9 @@ macro_rules! store_impl {
                 async fn sbom_components(&self, id: SbomId, search: Option<&str>, page: Page) -> Result<Paged<StoredComponent>> {
                     self.sbom_component_page(id, search, page).await
                 }
+                async fn sbom_quality(&self, id: SbomId) -> Result<Option<chainward_core::sbom::quality::Quality>> {
+                    self.sbom_quality_report(id).await
+                }
                 async fn stored_sbom(&self, id: SbomId) -> Result<Sbom> {
                     self.sbom_model(id).await
                 }

@@ -42,6 +42,7 @@ fn sbom(packages: &[(&str, &str, &str)]) -> Sbom {
 }
 
 fn ingest(offering: OfferingId, release: &str, sbom: Sbom) -> SbomIngest {
+    let quality = Some(chainward_core::sbom::quality::quality(&sbom, 5));
     SbomIngest {
         offering,
         release_version: release.into(),
@@ -49,7 +50,7 @@ fn ingest(offering: OfferingId, release: &str, sbom: Sbom) -> SbomIngest {
         content: format!("{{\"release\": \"{release}\"}}").into_bytes(),
         sbom,
         validation: ValidationSummary::default(),
-        quality_score: Some(50.0),
+        quality,
     }
 }
 
@@ -76,6 +77,9 @@ pub(crate) async fn sbom_ingest_merges_components_and_rebuilds_the_model(db: Db)
     assert_eq!(report2.n_new_components, 0);
 
     // The model comes back exactly, and the original bytes are kept.
+    let quality = store.sbom_quality(report.sbom.id).await.unwrap().unwrap();
+    assert_eq!(quality, chainward_core::sbom::quality::quality(&first, 5), "the report is stored as computed");
+    assert_eq!(report.sbom.quality_score, Some(quality.score));
     let rebuilt = store.stored_sbom(report.sbom.id).await.unwrap();
     assert_eq!(rebuilt, first);
     assert_eq!(store.sbom_content(report.sbom.id).await.unwrap(), b"{\"release\": \"1.0\"}".to_vec());

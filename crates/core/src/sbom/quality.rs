@@ -11,12 +11,12 @@
 
 use std::collections::HashSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::sbom::{Component, Sbom, SbomFormat};
 
 /// Where an element comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Group {
     /// The NTIA minimum elements (2021).
     #[serde(rename = "ntia")]
@@ -27,7 +27,7 @@ pub enum Group {
 }
 
 /// Whether an element is a property of each component or of the document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     /// Every component should have it.
@@ -67,7 +67,7 @@ pub const ELEMENTS: &[Element] = &[
 ];
 
 /// The quality of one SBOM.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quality {
     /// The document's format.
     pub format: SbomFormat,
@@ -84,10 +84,10 @@ pub struct Quality {
 }
 
 /// How much of the document has one element.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ElementCoverage {
     /// Stable kebab-case id (`supplier`, `hash`…).
-    pub id: &'static str,
+    pub id: String,
     /// NTIA or CISA 2025.
     pub group: Group,
     /// Component or document.
@@ -101,7 +101,7 @@ pub struct ElementCoverage {
 }
 
 /// A component that lacks component-level elements.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorstComponent {
     /// Index in `Sbom::components`.
     pub index: usize,
@@ -112,7 +112,7 @@ pub struct WorstComponent {
     /// Where the component is in the document.
     pub location: String,
     /// The ids of the component-level elements it lacks, in the order of [`ELEMENTS`].
-    pub missing: Vec<&'static str>,
+    pub missing: Vec<String>,
 }
 
 /// Scores `sbom` against the elements and lists at most `worst` of the components that lack
@@ -133,7 +133,7 @@ pub fn quality(sbom: &Sbom, worst: usize) -> Quality {
             if component_has(element.id, index, component, &in_edges) {
                 *count += 1;
             } else {
-                missing.push(element.id);
+                missing.push(element.id.to_owned());
             }
         }
         if !missing.is_empty() {
@@ -159,7 +159,7 @@ pub fn quality(sbom: &Sbom, worst: usize) -> Quality {
                 Level::Document => (usize::from(document_has(element.id, sbom)), 1),
             };
             ElementCoverage {
-                id: element.id,
+                id: element.id.to_owned(),
                 group: element.group,
                 level: element.level,
                 covered,
@@ -291,8 +291,8 @@ mod tests {
     }
 
     /// `(id, covered, total)` for every element, in order.
-    fn coverage(q: &Quality) -> Vec<(&'static str, usize, usize)> {
-        q.elements.iter().map(|e| (e.id, e.covered, e.total)).collect()
+    fn coverage(q: &Quality) -> Vec<(&str, usize, usize)> {
+        q.elements.iter().map(|e| (e.id.as_str(), e.covered, e.total)).collect()
     }
 
     fn check(name: &str, sbom: &Sbom, expected: &[(&str, usize, usize)], score: f64) -> bool {
@@ -478,7 +478,7 @@ mod tests {
         let hash = q.elements.iter().find(|e| e.id == "hash").unwrap();
         assert_eq!((hash.covered, hash.total, hash.percent), (1, 2, 50.0));
         assert_eq!(q.worst.len(), 1);
-        assert_eq!((q.worst[0].index, q.worst[0].missing.as_slice()), (1, ["hash"].as_slice()));
+        assert_eq!((q.worst[0].index, q.worst[0].missing.clone()), (1, vec!["hash".to_owned()]));
     }
 
     #[test]

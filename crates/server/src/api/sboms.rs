@@ -329,8 +329,10 @@ pub async fn sbom_components(
     responses((status = 200, description = "per-element coverage, score and worst components"), (status = 404, description = "no such document within reach", body = ErrorBody))
 )]
 pub async fn sbom_quality(db: Db, ApiPath(id): ApiPath<Uuid>) -> Result<Json<Value>, ApiError> {
-    let sbom = db.stored_sbom(SbomId(id)).await?;
-    let quality = chainward_core::sbom::quality::quality(&sbom, 20);
+    let quality = db
+        .sbom_quality(SbomId(id))
+        .await?
+        .ok_or_else(|| ApiError::NotFound("the document was stored without a quality report".into()))?;
     Ok(Json(serde_json::to_value(quality).map_err(ApiError::internal)?))
 }
 

@@ -17,7 +17,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, X_CON
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chainward_core::model::{OfferingId, ReleaseId, SbomId, SupplierId};
-use chainward_core::sbom::quality::{Group, Level, quality};
+use chainward_core::sbom::quality::{Group, Level};
 use chainward_formats::sbom::{LoadConfig, Problem, SbomError, Severity};
 use chainward_store::sbom::{SbomFilter, SbomSummary, StoredComponent};
 use chainward_store::{Page, StoreError};
@@ -578,11 +578,11 @@ async fn sbom_view(access: &Access, summary: SbomSummary, base: &str, query: &Fi
     let store = access.store();
     let id = summary.id;
     let problems = ProblemRow::from_stored(&store.sbom_problems(id).await?);
-    let model = store.stored_sbom(id).await?;
-    // Scoring walks every component: off the async workers.
-    let scored = tokio::task::spawn_blocking(move || quality(&model, WORST_SHOWN))
-        .await
-        .map_err(|e| ApiError::internal(format!("quality task failed: {e}")))?;
+    // Scored once at ingest; the page reads the stored report.
+    let (elements, worst) = match store.sbom_quality(id).await? {
+        Some(scored) => (scored.elements, scored.worst),
+        None => (Vec::new(), Vec::new()),
+    };
     let q = query.opt("q");
     let offset = query.offset();
     let found = store.sbom_components(id, q.as_deref(), Page { offset, limit: PAGE_SIZE }).await?;
@@ -609,12 +609,11 @@ async fn sbom_view(access: &Access, summary: SbomSummary, base: &str, query: &Fi
         n_warnings: summary.n_warnings,
         score: summary.quality_score.map(|s| format!("{s:.1}")).unwrap_or_default(),
         problems,
-        quality: scored
-            .elements
+        quality: elements
             .iter()
             .map(|e| QualityRow {
                 group: group_name(e.group),
-                element: human(e.id),
+                element: human(&e.id),
                 level: level_name(e.level),
                 covered: e.covered,
                 total: e.total,
@@ -622,9 +621,9 @@ async fn sbom_view(access: &Access, summary: SbomSummary, base: &str, query: &Fi
                 percent_text: format!("{:.1}", e.percent),
             })
             .collect(),
-        worst: scored
-            .worst
+        worst: worst
             .iter()
+            .take(WORST_SHOWN)
             .map(|w| WorstRow {
                 name: w.name.clone(),
                 version: w.version.clone().unwrap_or_default(),

@@ -20,6 +20,7 @@ CREATE TABLE sbom_documents (
     n_errors       BIGINT NOT NULL,
     n_warnings     BIGINT NOT NULL,
     quality_score  DOUBLE PRECISION,
+    quality        TEXT NOT NULL,
     metadata       TEXT NOT NULL,
     problems       TEXT NOT NULL,
     uploaded_by    TEXT NOT NULL,

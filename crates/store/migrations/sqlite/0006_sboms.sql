@@ -20,6 +20,7 @@ CREATE TABLE sbom_documents (
     n_errors       INTEGER NOT NULL,
     n_warnings     INTEGER NOT NULL,
     quality_score  REAL,
+    quality        TEXT NOT NULL,
     metadata       TEXT NOT NULL,
     problems       TEXT NOT NULL,
     uploaded_by    TEXT NOT NULL,
