@@ -95,6 +95,9 @@ pub async fn ingest(
     request: IngestRequest,
     config: LoadConfig,
 ) -> Result<IngestOutcome, IngestError> {
+    // A file name is a label, from the client: keep it short.
+    let mut request = request;
+    request.file_name = request.file_name.map(|name| name.trim().chars().take(255).collect());
     let bytes = Arc::new(bytes);
     let loaded = load_blocking(bytes.clone(), config).await?;
     let n_errors = loaded.n_errors();

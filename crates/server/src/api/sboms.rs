@@ -52,26 +52,13 @@ struct Parts {
 }
 
 async fn read_multipart(mut multipart: Multipart, file_fields: &[&str], limit: usize) -> Result<Parts, ApiError> {
+    use crate::ui::import::{multipart_failure, read_field};
     let mut parts = Parts { fields: Vec::new(), file: None };
     let mut budget = limit;
-    let failure = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large(limit)
-        } else {
-            ApiError::BadRequest(format!("the multipart upload could not be read: {}", e.body_text()))
-        }
-    };
-    while let Some(mut field) = multipart.next_field().await.map_err(failure)? {
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| multipart_failure(e, limit).0)? {
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(failure)? {
-            if chunk.len() > budget {
-                return Err(too_large(limit));
-            }
-            budget -= chunk.len();
-            bytes.extend_from_slice(&chunk);
-        }
+        let bytes = read_field(&mut field, &mut budget, limit).await.map_err(|e| e.0)?;
         if file_fields.contains(&name.as_str()) {
             parts.file = Some((file_name, bytes));
         } else {
