@@ -11,5 +11,6 @@ pub mod model;
 pub mod picture;
 pub mod purl;
 pub mod sbom;
+pub mod vuln;
 
 pub use model::*;

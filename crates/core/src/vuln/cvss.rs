@@ -1,0 +1,1 @@
+//! CVSS base scores. PLACEHOLDER until the scoring lands.

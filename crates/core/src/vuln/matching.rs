@@ -1,0 +1,1 @@
+//! The match index from packages to advisories. PLACEHOLDER until the engine lands.

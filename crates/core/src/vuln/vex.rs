@@ -1,0 +1,1 @@
+//! VEX triage statements. PLACEHOLDER until the model lands.
