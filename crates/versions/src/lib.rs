@@ -7,6 +7,7 @@ use std::fmt;
 pub mod alpine;
 pub mod cran;
 pub mod debian;
+mod digits;
 pub mod generic;
 pub mod go;
 pub mod hackage;
