@@ -37,3 +37,10 @@ pub(crate) fn split_digits(text: &str) -> (&str, &str) {
     let end = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     text.split_at_checked(end).unwrap_or((text, ""))
 }
+
+impl Digits {
+    /// The number's digits without leading zeros (empty for zero).
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}

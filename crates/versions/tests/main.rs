@@ -17,3 +17,4 @@ pub fn data_dir() -> PathBuf {
 }
 
 mod fixtures_b;
+mod vers_suite;
