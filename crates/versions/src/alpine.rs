@@ -187,7 +187,9 @@ impl Version {
         Ok(Version { tokens: tokenize(text) })
     }
 
-    /// Whether apk itself accepts the text as a valid version (`apk version -c`).
+    /// Whether the whole text read as an apk version. This is apk's own validity check
+    /// (`apk version -c`) except for the two tolerated forms named in the module
+    /// documentation (`-r` without a number, digits right after the letter).
     pub fn is_valid(&self) -> bool {
         self.tokens.last() == Some(&Token::End)
     }

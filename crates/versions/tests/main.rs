@@ -18,3 +18,4 @@ pub fn data_dir() -> PathBuf {
 
 mod fixtures_b;
 mod vers_suite;
+mod laws_b;

@@ -235,7 +235,7 @@ fn conan(native: &str) -> Result<Option<Vec<Constraint>>, VersError> {
                     let main = version.split(['-', '+']).next().unwrap_or(version);
                     let index = main
                         .split('.')
-                        .position(|item| item.parse::<u64>().map_or(true, |n| n != 0))
+                        .position(|item| item.parse::<u64>() != Ok(0))
                         .unwrap_or(items.saturating_sub(1))
                         .min(items.saturating_sub(1));
                     out.push(constraint(Comparator::GreaterOrEqual, version));
