@@ -20,6 +20,8 @@ pub mod rubygems;
 pub mod semver;
 pub mod vers;
 
+mod digits;
+
 /// Longest version string any scheme accepts; longer input is refused, not parsed.
 pub const MAX_VERSION_LEN: usize = 256;
 

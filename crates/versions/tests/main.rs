@@ -15,3 +15,5 @@ pub fn data_dir() -> PathBuf {
     }
     dir
 }
+mod fixtures_a;
+mod laws_a;
