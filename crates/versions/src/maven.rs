@@ -78,7 +78,7 @@ impl Qualifier {
 enum Item {
     Number(Digits),
     Qualifier(Qualifier),
-    List(Vec<Item>),
+    List(List),
 }
 
 impl Item {
@@ -86,41 +86,89 @@ impl Item {
         match self {
             Item::Number(number) => number.is_zero(),
             Item::Qualifier(qualifier) => *qualifier == Qualifier::Known(RELEASE),
-            Item::List(items) => items.is_empty(),
+            Item::List(list) => list.items.is_empty(),
         }
     }
 
-    /// `ComparableVersion`'s `Item.compareTo`, where `None` is Java's `null`.
-    fn compare(&self, other: Option<&Item>) -> Ordering {
-        match (self, other) {
-            (Item::Number(number), None) => {
+    /// `Item.compareTo(null)`: how the item compares with a missing one.
+    fn compare_null(&self) -> Ordering {
+        match self {
+            Item::Number(number) => {
                 if number.is_zero() {
                     Ordering::Equal
                 } else {
                     Ordering::Greater
                 }
             }
-            (Item::Number(a), Some(Item::Number(b))) => a.cmp(b),
-            (Item::Number(_), Some(_)) => Ordering::Greater,
-            (Item::Qualifier(qualifier), None) => qualifier.cmp_null(),
-            (Item::Qualifier(a), Some(Item::Qualifier(b))) => a.cmp_qualifier(b),
-            (Item::Qualifier(_), Some(_)) => Ordering::Less,
-            (Item::List(items), None) => {
-                items.iter().map(|item| item.compare(None)).find(|order| order.is_ne()).unwrap_or(Ordering::Equal)
-            }
-            (Item::List(_), Some(Item::Number(_))) => Ordering::Less,
-            (Item::List(_), Some(Item::Qualifier(_))) => Ordering::Greater,
-            (Item::List(a), Some(Item::List(b))) => compare_lists(a, b),
+            Item::Qualifier(qualifier) => qualifier.cmp_null(),
+            Item::List(list) => list.null_order_from(0),
+        }
+    }
+
+    /// `Item.compareTo(item)` for two present items.
+    fn compare(&self, other: &Item) -> Ordering {
+        match (self, other) {
+            (Item::Number(a), Item::Number(b)) => a.cmp(b),
+            (Item::Number(_), _) => Ordering::Greater,
+            (Item::Qualifier(a), Item::Qualifier(b)) => a.cmp_qualifier(b),
+            (Item::Qualifier(_), _) => Ordering::Less,
+            (Item::List(_), Item::Number(_)) => Ordering::Less,
+            (Item::List(_), Item::Qualifier(_)) => Ordering::Greater,
+            (Item::List(a), Item::List(b)) => compare_lists(a, b),
         }
     }
 }
 
-fn compare_lists(left: &[Item], right: &[Item]) -> Ordering {
-    let longest = left.len().max(right.len());
+/// A normalized list of items, with how each of its suffixes compares with "nothing"
+/// (`suffix_null[i]` for `items[i..]`), computed once at parse time.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+struct List {
+    items: Vec<Item>,
+    suffix_null: Vec<Ordering>,
+}
+
+impl List {
+    fn new(mut items: Vec<Item>) -> List {
+        normalize(&mut items);
+        let mut suffix_null = vec![Ordering::Equal; items.len()];
+        let mut after = Ordering::Equal;
+        for (index, item) in items.iter().enumerate().rev() {
+            let own = item.compare_null();
+            if own.is_ne() {
+                after = own;
+            }
+            if let Some(slot) = suffix_null.get_mut(index) {
+                *slot = after;
+            }
+        }
+        List { items, suffix_null }
+    }
+
+    /// How `items[from..]` compares with nothing: its first item that is not null-like
+    /// decides (`ListItem.compareTo(null)` since MNG-6964).
+    fn null_order_from(&self, from: usize) -> Ordering {
+        self.suffix_null.get(from).copied().unwrap_or(Ordering::Equal)
+    }
+}
+
+/// `ListItem.compareTo(ListItem)`, made transitive. Maven pads the shorter list with
+/// "nothing" (null), which equals `0` and the release qualifier, yet ranks a present `0`
+/// above any qualifier or sub-list; so it finds `1.0.RC1` < `1` < `1-1` and also
+/// `1.0.RC1` > `1-1`. Here, at each position, the remaining items of both lists are first
+/// compared by how they stand against nothing (below, equal, above); only when they
+/// stand alike do Maven's item rules decide. This changes Maven's answer only for pairs
+/// on such cycles, and orders them as the shorter version between them does.
+fn compare_lists(left: &List, right: &List) -> Ordering {
+    let longest = left.items.len().max(right.items.len());
     for index in 0..longest {
-        let order = match (left.get(index), right.get(index)) {
-            (Some(l), r) => l.compare(r),
-            (None, Some(r)) => r.compare(None).reverse(),
+        let standing = left.null_order_from(index).cmp(&right.null_order_from(index));
+        if standing.is_ne() {
+            return standing;
+        }
+        let order = match (left.items.get(index), right.items.get(index)) {
+            (Some(l), Some(r)) => l.compare(r),
+            (Some(l), None) => l.compare_null(),
+            (None, Some(r)) => r.compare_null().reverse(),
             (None, None) => Ordering::Equal,
         };
         if order.is_ne() {
@@ -166,19 +214,16 @@ impl Builder {
         self.open.push(Vec::new());
     }
 
-    fn finish(mut self) -> Vec<Item> {
+    fn finish(mut self) -> List {
         while self.open.len() > 1 {
-            let Some(mut list) = self.open.pop() else { break };
-            normalize(&mut list);
-            self.push(Item::List(list));
+            let Some(items) = self.open.pop() else { break };
+            self.push(Item::List(List::new(items)));
         }
-        let mut root = self.open.pop().unwrap_or_default();
-        normalize(&mut root);
-        root
+        List::new(self.open.pop().unwrap_or_default())
     }
 }
 
-fn parse_items(text: &str) -> Vec<Item> {
+fn parse_items(text: &str) -> List {
     let lower = text.to_lowercase();
     let chars: Vec<(usize, char)> = lower.char_indices().collect();
     let mut builder = Builder { open: vec![Vec::new()] };
@@ -222,7 +267,7 @@ fn parse_items(text: &str) -> Vec<Item> {
 /// compares them as equal (their normalized item trees are the same).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Version {
-    items: Vec<Item>,
+    items: List,
 }
 
 impl Version {
@@ -296,5 +341,63 @@ mod tests {
         assert_eq!(cmp("1-1", "1-sp"), Ordering::Greater);
         assert_eq!(cmp("2.0.1-xyz", "2.0.1-123"), Ordering::Less);
         assert_eq!(cmp("20190126.230843", "12345678901234567890.1H.5-beta"), Ordering::Less);
+    }
+
+    fn assert_ascending(versions: &[&str]) {
+        for (index, a) in versions.iter().enumerate() {
+            for b in versions.iter().skip(index + 1) {
+                assert_eq!(cmp(a, b), Ordering::Less, "{a} < {b}");
+                assert_eq!(cmp(b, a), Ordering::Greater, "{b} > {a}");
+            }
+        }
+    }
+
+    #[test]
+    fn maven_reference_qualifier_ordering() {
+        // The ordered lists of Maven 3.8's ComparableVersionTest (version strings only).
+        assert_ascending(&[
+            "1-alpha2snapshot",
+            "1-alpha2",
+            "1-alpha-123",
+            "1-beta-2",
+            "1-beta123",
+            "1-m2",
+            "1-m11",
+            "1-rc",
+            "1-cr2",
+            "1-rc123",
+            "1-SNAPSHOT",
+            "1",
+            "1-sp",
+            "1-sp2",
+            "1-sp123",
+            "1-abc",
+            "1-def",
+            "1-pom-1",
+            "1-1-snapshot",
+            "1-1",
+            "1-2",
+            "1-123",
+        ]);
+        assert_ascending(&[
+            "2.0", "2-1", "2.0.a", "2.0.0.a", "2.0.2", "2.0.123", "2.1.0", "2.1-a", "2.1b", "2.1-c", "2.1-1",
+            "2.1.0.1", "2.2", "2.123", "11.a2", "11.a11", "11.b2", "11.b11", "11.m2", "11.m11", "11", "11.a", "11b",
+            "11c", "11m",
+        ]);
+    }
+
+    #[test]
+    fn maven_cycles_are_broken_by_standing_against_the_release() {
+        // Maven itself: 2.9.0.RC1 < 2.9.0 < 2.9.0-1 but 2.9.0-1 < 2.9.0.RC1.
+        assert_eq!(cmp("2.9.0.RC1", "2.9.0"), Ordering::Less);
+        assert_eq!(cmp("2.9.0", "2.9.0-1"), Ordering::Less);
+        assert_eq!(cmp("2.9.0.RC1", "2.9.0-1"), Ordering::Less);
+        assert_eq!(cmp("1.0.RC1", "1-1"), Ordering::Less);
+        // The shrunk counter-example proptest found against Maven's raw comparison.
+        assert_eq!(cmp(".alpha", "ga"), Ordering::Less);
+        assert_eq!(cmp("ga", "ga.1"), Ordering::Less);
+        assert_eq!(cmp(".alpha", "ga.1"), Ordering::Less);
+        // Where Maven is not on a cycle its type rules still decide: 1.0.1 > 1-1.
+        assert_eq!(cmp("1.0.1", "1-1"), Ordering::Greater);
     }
 }

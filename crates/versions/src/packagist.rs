@@ -66,7 +66,10 @@ impl Version {
     pub fn parse(text: &str) -> Result<Version, VersionError> {
         let stripped = text.trim_start_matches(['v', 'V']);
         if stripped.is_empty() {
-            return Err(VersionError::Invalid { scheme: crate::Scheme::Packagist, reason: "no version after the v".into() });
+            return Err(VersionError::Invalid {
+                scheme: crate::Scheme::Packagist,
+                reason: "no version after the v".into(),
+            });
         }
         let mut canonical = canonicalize(stripped.as_bytes());
         // Trailing separators are ignored (PHP would order `1.0-` before `1.0`).
@@ -77,7 +80,8 @@ impl Version {
             .split(|&b| b == b'.')
             .map(|part| {
                 if part.first().is_some_and(u8::is_ascii_digit) {
-                    let digits: String = part.iter().take_while(|b| b.is_ascii_digit()).map(|&b| char::from(b)).collect();
+                    let digits: String =
+                        part.iter().take_while(|b| b.is_ascii_digit()).map(|&b| char::from(b)).collect();
                     Part::Number(Digits::new(&digits))
                 } else {
                     Part::word(&String::from_utf8_lossy(part))

@@ -201,7 +201,9 @@ fn parse_pep440(lower: &str) -> Option<Pep440> {
         (phase, cursor.separated_number())
     });
 
-    let post = if cursor.rest().starts_with('-') && cursor.rest().get(1..).is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit())) {
+    let post = if cursor.rest().starts_with('-')
+        && cursor.rest().get(1..).is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    {
         cursor.eat("-");
         cursor.digits().map(Digits::new)
     } else {
@@ -213,14 +215,23 @@ fn parse_pep440(lower: &str) -> Option<Pep440> {
     let local = if cursor.eat("+") {
         let label = cursor.rest();
         let parts: Vec<&str> = label.split(['-', '_', '.']).collect();
-        if parts.iter().any(|part| part.is_empty() || !part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())) {
+        if parts
+            .iter()
+            .any(|part| part.is_empty() || !part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        {
             return None;
         }
         cursor.at = cursor.text.len();
         Some(
             parts
                 .into_iter()
-                .map(|part| if all_digits(part) { LocalPart::Number(Digits::new(part)) } else { LocalPart::Word(part.to_owned()) })
+                .map(|part| {
+                    if all_digits(part) {
+                        LocalPart::Number(Digits::new(part))
+                    } else {
+                        LocalPart::Word(part.to_owned())
+                    }
+                })
                 .collect(),
         )
     } else {
@@ -276,7 +287,10 @@ fn legacy_key(lower: &str) -> String {
             }
             b if class(b) != 0 => {
                 let kind = class(b);
-                let end = bytes.get(index..).and_then(|rest| rest.iter().position(|&c| class(c) != kind)).map_or(bytes.len(), |p| index + p);
+                let end = bytes
+                    .get(index..)
+                    .and_then(|rest| rest.iter().position(|&c| class(c) != kind))
+                    .map_or(bytes.len(), |p| index + p);
                 pieces.push(lower.get(index..end).unwrap_or_default());
                 index = end;
             }
@@ -296,11 +310,8 @@ fn legacy_key(lower: &str) -> String {
             "dev" => "@",
             other => other,
         };
-        let part = if piece.starts_with(|c: char| c.is_ascii_digit()) {
-            format!("{piece:0>8}")
-        } else {
-            format!("*{piece}")
-        };
+        let part =
+            if piece.starts_with(|c: char| c.is_ascii_digit()) { format!("{piece:0>8}") } else { format!("*{piece}") };
         if part.starts_with('*') {
             if part.as_str() < "*final" {
                 while parts.last().is_some_and(|last| last == "*final-") {
@@ -340,7 +351,19 @@ mod tests {
 
     #[test]
     fn release_phases_in_order() {
-        let chain = ["1.0.dev0", "1.0a0", "1.0a1.dev1", "1.0a1", "1.0b1", "1.0rc1", "1.0", "1.0+local", "1.0.post1.dev1", "1.0.post1", "1!0.1"];
+        let chain = [
+            "1.0.dev0",
+            "1.0a0",
+            "1.0a1.dev1",
+            "1.0a1",
+            "1.0b1",
+            "1.0rc1",
+            "1.0",
+            "1.0+local",
+            "1.0.post1.dev1",
+            "1.0.post1",
+            "1!0.1",
+        ];
         for pair in chain.windows(2) {
             if let [a, b] = pair {
                 assert_eq!(cmp(a, b), Ordering::Less, "{a} < {b}");

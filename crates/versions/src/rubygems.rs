@@ -55,9 +55,13 @@ impl Version {
             index += length;
         }
         if segments.is_empty() {
-            return Err(VersionError::Invalid { scheme: crate::Scheme::RubyGems, reason: "no digits or letters".into() });
+            return Err(VersionError::Invalid {
+                scheme: crate::Scheme::RubyGems,
+                reason: "no digits or letters".into(),
+            });
         }
-        let first_word = segments.iter().position(|segment| matches!(segment, Segment::Word(_))).unwrap_or(segments.len());
+        let first_word =
+            segments.iter().position(|segment| matches!(segment, Segment::Word(_))).unwrap_or(segments.len());
         let mut words = segments.split_off(first_word);
         trim_zeros(&mut segments);
         trim_zeros(&mut words);

@@ -110,7 +110,7 @@ impl SemverKey {
 pub struct Version(SemverKey);
 
 impl Version {
-    /// Parses a version; fails only on text without any digit or letter to order by.
+    /// Parses a version; fails only when nothing but dots is left after the `v`.
     pub fn parse(text: &str) -> Result<Version, VersionError> {
         let rules = SemverRules { max_components: 3, ignore_case: false };
         SemverKey::parse(text, rules, crate::Scheme::Semver).map(Version)
@@ -147,7 +147,16 @@ mod tests {
 
     #[test]
     fn prerelease_precedence_follows_the_spec() {
-        let chain = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0"];
+        let chain = [
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0",
+        ];
         for pair in chain.windows(2) {
             if let [a, b] = pair {
                 assert_eq!(cmp(a, b), Ordering::Less, "{a} < {b}");

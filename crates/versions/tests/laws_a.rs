@@ -45,7 +45,8 @@ fn hash_of(version: &Version) -> u64 {
 
 /// Asserts the laws on one triple; texts that do not parse are skipped.
 fn check_laws(scheme: Scheme, a: &str, b: &str, c: &str) -> Result<(), TestCaseError> {
-    let (Ok(va), Ok(vb), Ok(vc)) = (Version::parse(scheme, a), Version::parse(scheme, b), Version::parse(scheme, c)) else {
+    let (Ok(va), Ok(vb), Ok(vc)) = (Version::parse(scheme, a), Version::parse(scheme, b), Version::parse(scheme, c))
+    else {
         return Ok(());
     };
     for (x, y, xs, ys) in [(&va, &vb, a, b), (&vb, &vc, b, c), (&va, &vc, a, c)] {
@@ -92,7 +93,30 @@ fn pypi_like() -> BoxedStrategy<String> {
 }
 
 fn maven_like() -> BoxedStrategy<String> {
-    let token = select(vec!["0", "1", "2", "10", "01", "123456789012", "alpha", "beta", "a", "b", "m", "rc", "cr", "snapshot", "SNAPSHOT", "ga", "final", "release", "sp", "foo", "x", ""]);
+    let token = select(vec![
+        "0",
+        "1",
+        "2",
+        "10",
+        "01",
+        "123456789012",
+        "alpha",
+        "beta",
+        "a",
+        "b",
+        "m",
+        "rc",
+        "cr",
+        "snapshot",
+        "SNAPSHOT",
+        "ga",
+        "final",
+        "release",
+        "sp",
+        "foo",
+        "x",
+        "",
+    ]);
     let separator = select(vec![".", "-", ""]);
     (token.clone(), prop::collection::vec((separator, token), 0..6))
         .prop_map(|(first, rest)| {
