@@ -16,6 +16,8 @@ pub fn data_dir() -> PathBuf {
     dir
 }
 
+mod fixtures_a;
 mod fixtures_b;
-mod vers_suite;
+mod laws_a;
 mod laws_b;
+mod vers_suite;
