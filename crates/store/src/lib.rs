@@ -13,6 +13,7 @@ use chainward_core::sbom::Sbom;
 
 mod error;
 mod postgres;
+pub mod monitoring;
 pub mod sbom;
 mod shared;
 mod sqlite;
@@ -366,6 +367,59 @@ pub trait Store: Send + Sync + 'static {
     async fn record_config_check(&self, check: sbom::NewConfigCheck) -> Result<sbom::ConfigCheck>;
     /// The latest configuration checks of an offering within reach, newest first.
     async fn list_config_checks(&self, offering: OfferingId, limit: u64) -> Result<Vec<sbom::ConfigCheck>>;
+
+    // ---- monitoring: advisories, KEV, findings, triage (docs/monitoring.md) -----------
+
+    /// Stores advisories: new ids inserted, ids whose stored `modified` is older replaced
+    /// (with their packages and ids), the rest skipped. One transaction. Not for suppliers.
+    async fn upsert_advisories(&self, batch: Vec<monitoring::NewAdvisory>) -> Result<monitoring::AdvisoryUpsert>;
+    /// The stored records (id, JSON) of advisories naming a package with one of `names`.
+    async fn advisories_named(&self, names: &[String]) -> Result<Vec<(String, String)>>;
+    /// Stored records (id, JSON) in id order after `after`, at most `limit` (10,000).
+    async fn advisories_page(&self, after: Option<&str>, limit: u64) -> Result<Vec<(String, String)>>;
+    /// One advisory by its own id, with its record.
+    async fn advisory(&self, id: &str) -> Result<Option<(monitoring::AdvisorySummary, String)>>;
+    /// Advisories known as `id` (their own id or an alias).
+    async fn advisories_known_as(&self, id: &str) -> Result<Vec<monitoring::AdvisorySummary>>;
+    /// The CVE ids in the KEV catalogue.
+    async fn kev_ids(&self) -> Result<std::collections::HashSet<String>>;
+    /// One KEV entry.
+    async fn kev_entry(&self, cve: &str) -> Result<Option<monitoring::KevRecord>>;
+    /// Stores the KEV catalogue (new and changed entries) and flags findings. Not for suppliers.
+    async fn upsert_kev(&self, entries: Vec<monitoring::KevRecord>) -> Result<monitoring::KevUpsert>;
+    /// Distinct components whose OSV package has not been worked out yet.
+    async fn components_without_package(&self, limit: u64) -> Result<Vec<monitoring::PackageComponent>>;
+    /// Records components' OSV packages (`None`: no OSV package, e.g. no purl).
+    async fn set_component_packages(
+        &self,
+        rows: Vec<(chainward_core::model::ComponentId, Option<monitoring::PackageRef>)>,
+    ) -> Result<()>;
+    /// The distinct components of a release (its latest SBOM), within reach.
+    async fn release_components(&self, release: ReleaseId) -> Result<Vec<monitoring::PackageComponent>>;
+    /// Every release (latest SBOM) component whose OSV package name is one of `names`.
+    async fn release_components_named(
+        &self,
+        names: &[String],
+    ) -> Result<Vec<(ReleaseId, monitoring::PackageComponent)>>;
+    /// Applies match runs in one transaction: new findings (with carried decisions and
+    /// `new_finding` events), refreshed ones, and ones no longer produced made inactive.
+    async fn apply_matches(&self, runs: Vec<monitoring::MatchRun>) -> Result<monitoring::MatchOutcome>;
+    /// Findings within reach, most urgent first.
+    async fn list_findings(
+        &self,
+        filter: &monitoring::FindingFilter,
+        page: Page,
+    ) -> Result<Paged<monitoring::Finding>>;
+    /// One finding within reach and its triage history.
+    async fn get_finding(&self, id: uuid::Uuid) -> Result<(monitoring::Finding, Vec<monitoring::TriageEntry>)>;
+    /// Records a triage decision for findings within reach, audited per finding.
+    async fn triage(&self, request: monitoring::TriageRequest) -> Result<monitoring::TriageOutcome>;
+    /// Records a feed import's report, audited as `import feed`.
+    async fn record_feed_import(&self, import: monitoring::FeedImport) -> Result<()>;
+    /// What the store holds of the feeds and the latest `n_imports` imports.
+    async fn feed_status(&self, n_imports: u64) -> Result<monitoring::FeedStatus>;
+    /// Stored finding events after `after_seq`. Not for suppliers.
+    async fn finding_events(&self, after_seq: i64, limit: u64) -> Result<Vec<monitoring::FindingEvent>>;
 }
 
 /// Opens the database a URL names and brings its schema up to date: `sqlite://PATH`

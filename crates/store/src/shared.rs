@@ -992,6 +992,7 @@ macro_rules! store_impl {
             use chainward_core::sbom::Sbom;
 
             use super::$store;
+            use $crate::monitoring::*;
             use $crate::sbom::*;
             use $crate::shared::*;
             use $crate::{
@@ -3382,9 +3383,67 @@ macro_rules! store_impl {
                 async fn list_config_checks(&self, offering: OfferingId, limit: u64) -> Result<Vec<ConfigCheck>> {
                     self.config_check_list(offering, limit).await
                 }
+                async fn upsert_advisories(&self, batch: Vec<NewAdvisory>) -> Result<AdvisoryUpsert> {
+                    self.m_upsert_advisories(batch).await
+                }
+                async fn advisories_named(&self, names: &[String]) -> Result<Vec<(String, String)>> {
+                    self.m_advisories_named(names).await
+                }
+                async fn advisories_page(&self, after: Option<&str>, limit: u64) -> Result<Vec<(String, String)>> {
+                    self.m_advisories_page(after, limit).await
+                }
+                async fn advisory(&self, id: &str) -> Result<Option<(AdvisorySummary, String)>> {
+                    self.m_advisory(id).await
+                }
+                async fn advisories_known_as(&self, id: &str) -> Result<Vec<AdvisorySummary>> {
+                    self.m_advisories_known_as(id).await
+                }
+                async fn kev_ids(&self) -> Result<HashSet<String>> {
+                    self.m_kev_ids().await
+                }
+                async fn kev_entry(&self, cve: &str) -> Result<Option<KevRecord>> {
+                    self.m_kev_entry(cve).await
+                }
+                async fn upsert_kev(&self, entries: Vec<KevRecord>) -> Result<KevUpsert> {
+                    self.m_upsert_kev(entries).await
+                }
+                async fn components_without_package(&self, limit: u64) -> Result<Vec<PackageComponent>> {
+                    self.m_components_without_package(limit).await
+                }
+                async fn set_component_packages(&self, rows: Vec<(ComponentId, Option<PackageRef>)>) -> Result<()> {
+                    self.m_set_component_packages(rows).await
+                }
+                async fn release_components(&self, release: ReleaseId) -> Result<Vec<PackageComponent>> {
+                    self.m_release_components(release).await
+                }
+                async fn release_components_named(&self, names: &[String]) -> Result<Vec<(ReleaseId, PackageComponent)>> {
+                    self.m_release_components_named(names).await
+                }
+                async fn apply_matches(&self, runs: Vec<MatchRun>) -> Result<MatchOutcome> {
+                    self.m_apply_matches(runs).await
+                }
+                async fn list_findings(&self, filter: &FindingFilter, page: Page) -> Result<Paged<Finding>> {
+                    self.m_list_findings(filter, page).await
+                }
+                async fn get_finding(&self, id: Uuid) -> Result<(Finding, Vec<TriageEntry>)> {
+                    self.m_get_finding(id).await
+                }
+                async fn triage(&self, request: TriageRequest) -> Result<TriageOutcome> {
+                    self.m_triage(request).await
+                }
+                async fn record_feed_import(&self, import: FeedImport) -> Result<()> {
+                    self.m_record_feed_import(import).await
+                }
+                async fn feed_status(&self, n_imports: u64) -> Result<FeedStatus> {
+                    self.m_feed_status(n_imports).await
+                }
+                async fn finding_events(&self, after_seq: i64, limit: u64) -> Result<Vec<FindingEvent>> {
+                    self.m_finding_events(after_seq, limit).await
+                }
             }
 
             $crate::sbom::sbom_fns!($store, $db, $begin_write, $begin_read);
+            $crate::monitoring::monitoring_fns!($store, $db, $begin_write, $begin_read);
         }
     };
 }
