@@ -109,7 +109,10 @@ fn the_newest_cvss_version_wins_even_when_it_scores_lower() {
 fn within_one_version_the_highest_score_wins() {
     let advisory = Advisory {
         affected: vec![
-            Affected { severity: vec![entry("CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N")], ..Affected::default() },
+            Affected {
+                severity: vec![entry("CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N")],
+                ..Affected::default()
+            },
             Affected { severity: vec![entry("CVSS_V3", V31_CRITICAL)], ..Affected::default() },
         ],
         ..Advisory::default()
