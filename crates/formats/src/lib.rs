@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod csv;
+pub mod feeds;
 pub mod json;
 pub mod json_schema;
 pub mod sbom;
