@@ -7,3 +7,4 @@ mod cyclonedx_suite;
 mod spdx_suite;
 mod swid_suite;
 mod validate_suite;
+mod vex;
