@@ -13,7 +13,8 @@ use std::path::Path;
 use chainward_core::vuln::vex::{Justification, Response, Triage, VexFormat, VexStatement, VexStatus};
 use chainward_formats::sbom::{LoadConfig, Severity, load};
 use chainward_formats::vex::{
-    CODES, ExportStatement, VexError, VexExport, VexExportProduct, VexProblem, read_vex, write_cyclonedx_vex, write_openvex,
+    CODES, ExportStatement, VexError, VexExport, VexExportProduct, VexProblem, read_vex, write_cyclonedx_vex,
+    write_openvex,
 };
 
 use crate::data::{data_dir, files_under};
@@ -79,7 +80,10 @@ fn openvex_versions_products_subcomponents_and_string_forms_are_read() {
     assert_eq!(first.vulnerability, "CVE-2023-1255");
     assert_eq!(first.triage.status, VexStatus::Fixed);
     assert!(first.products[0].purl.as_deref().unwrap().starts_with("pkg:oci/alpine@sha256"));
-    assert_eq!(first.products[0].subcomponents, ["pkg:apk/alpine/libssl3@3.0.8-r3", "pkg:apk/alpine/libcrypto3@3.0.8-r3"]);
+    assert_eq!(
+        first.products[0].subcomponents,
+        ["pkg:apk/alpine/libssl3@3.0.8-r3", "pkg:apk/alpine/libcrypto3@3.0.8-r3"]
+    );
     // Inherited from the document.
     assert_eq!(first.timestamp.as_deref(), Some("2023-07-17T18:28:47.696004345-06:00"));
 
@@ -297,7 +301,10 @@ fn every_cyclonedx_vex_example_reads() {
     let (document, _) = read_vex(&std::fs::read(spec).unwrap()).unwrap();
     let statement = &document.statements[0];
     assert_eq!(statement.aliases, ["CVE-2018-7489"]);
-    assert_eq!(statement.products[0].purl.as_deref(), Some("pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4"));
+    assert_eq!(
+        statement.products[0].purl.as_deref(),
+        Some("pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4")
+    );
     assert_eq!(statement.timestamp.as_deref(), Some("2022-02-01T00:00:00.000Z"));
     // A BOM-Link is kept as written.
     let link = root.join("bom-examples/VEX/vex.json");
@@ -434,7 +441,10 @@ fn hostile_input_gives_problems_or_errors_and_never_panics() {
     assert!(matches!(read_vex(&valid.as_bytes()[..valid.len() / 2]), Err(VexError::Json(_))));
     // Not VEX.
     assert!(matches!(read_vex(b"[1, 2]"), Err(VexError::UnknownFormat(_))));
-    assert!(matches!(read_vex(br#"{"bomFormat": "CycloneDX", "specVersion": "1.6"}"#), Err(VexError::UnknownFormat(_))));
+    assert!(matches!(
+        read_vex(br#"{"bomFormat": "CycloneDX", "specVersion": "1.6"}"#),
+        Err(VexError::UnknownFormat(_))
+    ));
     // An unknown status: the statement is skipped, and with it everything.
     let unknown = br#"{"@context": "https://openvex.dev/ns/v0.2.0", "statements": [
         {"vulnerability": {"name": "CVE-1"}, "products": [{"@id": "pkg:npm/a@1"}], "status": "maybe"},

@@ -39,7 +39,9 @@
 
 use std::collections::HashMap;
 
-use chainward_core::vuln::vex::{Justification, Response, Triage, VexDocument, VexFormat, VexProduct, VexStatement, VexStatus};
+use chainward_core::vuln::vex::{
+    Justification, Response, Triage, VexDocument, VexFormat, VexProduct, VexStatement, VexStatus,
+};
 
 use super::{MAX_BRANCH_DEPTH, Reader, index, key, push_alias};
 use crate::json::Json;
@@ -53,11 +55,10 @@ pub(super) fn read(doc: &Json<'_>, reader: &mut Reader) -> VexDocument {
     let mut out = VexDocument {
         format: VexFormat::Csaf,
         id: reader.string(tracking.and_then(|t| t.get("id")), "/document/tracking/id"),
-        author: reader.string(document.and_then(|d| d.get("publisher")).and_then(|p| p.get("name")), "/document/publisher/name"),
-        timestamp: reader.string(
-            tracking.and_then(|t| t.get("current_release_date")),
-            "/document/tracking/current_release_date",
-        ),
+        author: reader
+            .string(document.and_then(|d| d.get("publisher")).and_then(|p| p.get("name")), "/document/publisher/name"),
+        timestamp: reader
+            .string(tracking.and_then(|t| t.get("current_release_date")), "/document/tracking/current_release_date"),
         statements: Vec::new(),
     };
     let tree = doc.get("product_tree");
@@ -99,13 +100,15 @@ fn flatten<'v>(
         let Some(name) = relationship.get("full_product_name") else { continue };
         let Some((id, mut product)) = product_of(name, &key(&at, "full_product_name"), reader) else { continue };
         let component = relationship.get("product_reference").and_then(Json::as_str).and_then(|r| products.get(r));
-        let platform = relationship.get("relates_to_product_reference").and_then(Json::as_str).and_then(|r| products.get(r));
+        let platform =
+            relationship.get("relates_to_product_reference").and_then(Json::as_str).and_then(|r| products.get(r));
         if let Some(component) = component
             && let Some(purl) = &component.purl
         {
             product.subcomponents.push(purl.clone());
         }
-        if product.purl.is_none() && product.cpe.is_none()
+        if product.purl.is_none()
+            && product.cpe.is_none()
             && let Some(platform) = platform
         {
             product.purl.clone_from(&platform.purl);
@@ -130,7 +133,11 @@ fn branches(value: Option<&Json<'_>>, at: &str, depth: usize, products: &mut Pro
         return;
     }
     if depth > MAX_BRANCH_DEPTH {
-        reader.error("csaf-tree-too-deep", at, format!("product tree branches nested deeper than {MAX_BRANCH_DEPTH}; skipped"));
+        reader.error(
+            "csaf-tree-too-deep",
+            at,
+            format!("product tree branches nested deeper than {MAX_BRANCH_DEPTH}; skipped"),
+        );
         return;
     }
     for (i, branch) in items.iter().enumerate() {
@@ -162,7 +169,12 @@ fn product_of(value: &Json<'_>, at: &str, reader: &mut Reader) -> Option<(String
     let helper = value.get("product_identification_helper");
     let helper_at = key(at, "product_identification_helper");
     let purl = reader.string(helper.and_then(|h| h.get("purl")), &key(&helper_at, "purl")).or_else(|| {
-        helper.and_then(|h| h.get("purls")).and_then(Json::as_array).and_then(|p| p.first()).and_then(Json::as_str).map(str::to_owned)
+        helper
+            .and_then(|h| h.get("purls"))
+            .and_then(Json::as_array)
+            .and_then(|p| p.first())
+            .and_then(Json::as_str)
+            .map(str::to_owned)
     });
     let cpe = reader.string(helper.and_then(|h| h.get("cpe")), &key(&helper_at, "cpe"));
     let name = reader.string(value.get("name"), &key(at, "name"));
@@ -171,7 +183,8 @@ fn product_of(value: &Json<'_>, at: &str, reader: &mut Reader) -> Option<(String
 
 /// The product ids an entry of `flags`, `threats` or `remediations` names, groups resolved.
 fn named_ids<'v>(entry: &'v Json<'_>, groups: &HashMap<&str, Vec<&'v str>>) -> Vec<&'v str> {
-    let mut ids: Vec<&str> = entry.get("product_ids").and_then(Json::as_array).unwrap_or_default().iter().filter_map(Json::as_str).collect();
+    let mut ids: Vec<&str> =
+        entry.get("product_ids").and_then(Json::as_array).unwrap_or_default().iter().filter_map(Json::as_str).collect();
     for group in entry.get("group_ids").and_then(Json::as_array).unwrap_or_default().iter().filter_map(Json::as_str) {
         ids.extend(groups.get(group).map(Vec::as_slice).unwrap_or_default());
     }
@@ -215,7 +228,11 @@ fn statements<'v>(
         // its place in the document, names it so that its statements can still be shown.
         let id = vulnerability.get("title").and_then(Json::as_str).map(str::trim).filter(|t| !t.is_empty());
         let id = id.map_or_else(|| format!("{}{at}", document_id.unwrap_or("csaf")), str::to_owned);
-        reader.warning("csaf-vulnerability-without-id", at, format!("the vulnerability has neither cve nor ids; named {id:?}"));
+        reader.warning(
+            "csaf-vulnerability-without-id",
+            at,
+            format!("the vulnerability has neither cve nor ids; named {id:?}"),
+        );
         id
     });
     let mut aliases = Vec::new();
@@ -282,13 +299,21 @@ fn statements<'v>(
         }
         let Some(mapped) = mapped else {
             if *name == "unknown" {
-                reader.warning("csaf-unknown-status-ignored", &list_at, "products whose status is unknown are not VEX statements");
+                reader.warning(
+                    "csaf-unknown-status-ignored",
+                    &list_at,
+                    "products whose status is unknown are not VEX statements",
+                );
             }
             continue;
         };
         for (j, product_id) in list.iter().enumerate() {
             let Some(product_id) = product_id.as_str() else {
-                reader.error("vex-wrong-type", index(&list_at, j), format!("expected a product id, found {}", product_id.type_name()));
+                reader.error(
+                    "vex-wrong-type",
+                    index(&list_at, j),
+                    format!("expected a product id, found {}", product_id.type_name()),
+                );
                 continue;
             };
             match seen.get(product_id) {
@@ -325,7 +350,11 @@ fn statements<'v>(
                 _ => {}
             }
             let product = products.get(product_id).cloned().unwrap_or_else(|| {
-                reader.error("csaf-unknown-product-id", index(&list_at, j), format!("product id {product_id:?} is not in the product tree"));
+                reader.error(
+                    "csaf-unknown-product-id",
+                    index(&list_at, j),
+                    format!("product id {product_id:?} is not in the product tree"),
+                );
                 VexProduct { name: Some(product_id.to_owned()), ..VexProduct::default() }
             });
             match decisions.iter_mut().find(|(t, _)| *t == triage) {
@@ -355,7 +384,13 @@ fn statements<'v>(
     }
     decisions
         .into_iter()
-        .map(|(triage, products)| VexStatement { vulnerability: id.clone(), aliases: aliases.clone(), products, triage, timestamp: None })
+        .map(|(triage, products)| VexStatement {
+            vulnerability: id.clone(),
+            aliases: aliases.clone(),
+            products,
+            triage,
+            timestamp: None,
+        })
         .collect()
 }
 
@@ -366,7 +401,11 @@ fn check_known(entry: &Json<'_>, at: &str, products: &Products, reader: &mut Rea
         if let Some(id) = id.as_str()
             && !products.contains_key(id)
         {
-            reader.error("csaf-unknown-product-id", index(&ids_at, i), format!("product id {id:?} is not in the product tree"));
+            reader.error(
+                "csaf-unknown-product-id",
+                index(&ids_at, i),
+                format!("product id {id:?} is not in the product tree"),
+            );
         }
     }
 }

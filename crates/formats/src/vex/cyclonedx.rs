@@ -46,7 +46,9 @@
 
 use std::collections::HashMap;
 
-use chainward_core::vuln::vex::{Justification, Response, Triage, VexDocument, VexFormat, VexProduct, VexStatement, VexStatus};
+use chainward_core::vuln::vex::{
+    Justification, Response, Triage, VexDocument, VexFormat, VexProduct, VexStatement, VexStatus,
+};
 
 use super::{Reader, index, key, push_alias};
 use crate::json::Json;
@@ -157,7 +159,11 @@ fn statement(
         return None;
     };
     let Some(analysis) = vulnerability.get("analysis") else {
-        reader.warning("cdx-no-analysis", at, format!("{id} has no analysis: a vulnerability report, not a VEX statement"));
+        reader.warning(
+            "cdx-no-analysis",
+            at,
+            format!("{id} has no analysis: a vulnerability report, not a VEX statement"),
+        );
         return None;
     };
     let analysis_at = key(at, "analysis");
@@ -183,7 +189,9 @@ fn statement(
             // `false_positive` says more than any justification beside it.
             Some(found) if justification.is_none() => justification = Some(found),
             Some(_) => {}
-            None => reader.error("vex-unknown-justification", &justification_at, format!("unknown justification {text:?}")),
+            None => {
+                reader.error("vex-unknown-justification", &justification_at, format!("unknown justification {text:?}"))
+            }
         }
     }
     let mut response = None;
@@ -195,7 +203,9 @@ fn statement(
                 response = Some(found);
                 break;
             }
-            Err(_) => reader.warning("cdx-unknown-response", index(&responses_at, i), format!("unknown response {text:?}")),
+            Err(_) => {
+                reader.warning("cdx-unknown-response", index(&responses_at, i), format!("unknown response {text:?}"))
+            }
         }
     }
     let mut triage = Triage {
@@ -227,7 +237,11 @@ fn statement(
             products.push(product.clone());
         } else {
             if !reference.starts_with("urn:cdx:") {
-                reader.warning("cdx-dangling-ref", &ref_at, format!("no component or service has bom-ref {reference:?}"));
+                reader.warning(
+                    "cdx-dangling-ref",
+                    &ref_at,
+                    format!("no component or service has bom-ref {reference:?}"),
+                );
             }
             products.push(VexProduct { name: Some(reference), ..VexProduct::default() });
         }
@@ -238,7 +252,9 @@ fn statement(
             None => reader.warning(
                 "vex-no-products",
                 &affects_at,
-                format!("the analysis of {id} names no product and the document describes none: an importer must ask which"),
+                format!(
+                    "the analysis of {id} names no product and the document describes none: an importer must ask which"
+                ),
             ),
         }
     }
@@ -259,9 +275,10 @@ fn cyclonedx_justification(text: &str) -> Option<Justification> {
         "requires_configuration" | "requires_dependency" | "requires_environment" => {
             Justification::VulnerableCodeCannotBeControlledByAdversary
         }
-        "protected_by_compiler" | "protected_at_runtime" | "protected_at_perimeter" | "protected_by_mitigating_control" => {
-            Justification::InlineMitigationsAlreadyExist
-        }
+        "protected_by_compiler"
+        | "protected_at_runtime"
+        | "protected_at_perimeter"
+        | "protected_by_mitigating_control" => Justification::InlineMitigationsAlreadyExist,
         _ => return None,
     })
 }

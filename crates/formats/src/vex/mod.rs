@@ -174,7 +174,11 @@ impl Reader {
         if statements.len() >= MAX_STATEMENTS {
             if !self.full {
                 self.full = true;
-                self.error("vex-too-many-statements", path, format!("more than {MAX_STATEMENTS} statements; the rest are dropped"));
+                self.error(
+                    "vex-too-many-statements",
+                    path,
+                    format!("more than {MAX_STATEMENTS} statements; the rest are dropped"),
+                );
             }
             return false;
         }

@@ -19,7 +19,8 @@ use crate::json::Json;
 
 /// The `@context` of `doc` when it names openvex.dev (a string, or a string in an array).
 pub(super) fn context(doc: &Json<'_>) -> Option<String> {
-    let is_openvex = |text: &str| text.starts_with("https://openvex.dev/ns") || text.starts_with("http://openvex.dev/ns");
+    let is_openvex =
+        |text: &str| text.starts_with("https://openvex.dev/ns") || text.starts_with("http://openvex.dev/ns");
     match doc.get("@context")? {
         Json::String(text) if is_openvex(text) => Some(text.to_string()),
         Json::Array(items) => items.iter().filter_map(Json::as_str).find(|t| is_openvex(t)).map(str::to_owned),
@@ -49,7 +50,11 @@ const KNOWN_CONTEXTS: &[&str] = &[
 
 pub(super) fn read(doc: &Json<'_>, context: &str, base: &str, reader: &mut Reader) -> VexDocument {
     if !KNOWN_CONTEXTS.contains(&context.trim_end_matches('/')) {
-        reader.warning("openvex-unknown-context", key(base, "@context"), format!("unknown OpenVEX context {context:?}; read as 0.2.0"));
+        reader.warning(
+            "openvex-unknown-context",
+            key(base, "@context"),
+            format!("unknown OpenVEX context {context:?}; read as 0.2.0"),
+        );
     }
     let mut document = VexDocument {
         format: VexFormat::OpenVex,
@@ -86,7 +91,11 @@ fn statement(item: &Json<'_>, at: &str, reader: &mut Reader) -> Option<VexStatem
             let name = reader.string(object.get("name"), &key(&vulnerability_at, "name"));
             let iri = reader.string(object.get("@id"), &key(&vulnerability_at, "@id"));
             let Some(id) = name.clone().or_else(|| iri.clone()) else {
-                reader.error("vex-missing-vulnerability", &vulnerability_at, "the vulnerability has neither name nor @id");
+                reader.error(
+                    "vex-missing-vulnerability",
+                    &vulnerability_at,
+                    "the vulnerability has neither name nor @id",
+                );
                 return None;
             };
             let mut aliases = Vec::new();
@@ -176,14 +185,16 @@ fn statement(item: &Json<'_>, at: &str, reader: &mut Reader) -> Option<VexStatem
 /// `(purl, cpe, other IRI)` of a product or subcomponent: a string (0.0.x) or an object
 /// with `@id` and `identifiers`. An `@id` that is a purl or CPE counts as one.
 fn identifier(value: &Json<'_>) -> (Option<String>, Option<String>, Option<String>) {
-    let text = |v: Option<&Json<'_>>| v.and_then(Json::as_str).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+    let text =
+        |v: Option<&Json<'_>>| v.and_then(Json::as_str).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
     let (iri, identifiers) = match value {
         Json::String(_) => (text(Some(value)), None),
         Json::Object(_) => (text(value.get("@id")), value.get("identifiers")),
         _ => (None, None),
     };
     let mut purl = text(identifiers.and_then(|i| i.get("purl")));
-    let mut cpe = text(identifiers.and_then(|i| i.get("cpe23"))).or_else(|| text(identifiers.and_then(|i| i.get("cpe22"))));
+    let mut cpe =
+        text(identifiers.and_then(|i| i.get("cpe23"))).or_else(|| text(identifiers.and_then(|i| i.get("cpe22"))));
     let mut other = None;
     if let Some(iri) = iri {
         if iri.starts_with("pkg:") {

@@ -185,7 +185,8 @@ fn cyclonedx_justification(justification: Justification) -> &'static str {
 
 /// The OpenVEX 0.2.0 document (JSON, pretty-printed) for `doc`.
 pub fn write_openvex(doc: &VexExport) -> String {
-    let statements: Vec<Value> = doc.statements.iter().map(|s| openvex_statement(s, doc.product.purl.as_deref())).collect();
+    let statements: Vec<Value> =
+        doc.statements.iter().map(|s| openvex_statement(s, doc.product.purl.as_deref())).collect();
     pretty(&json!({
         "@context": "https://openvex.dev/ns/v0.2.0",
         "@id": doc.id,
@@ -256,7 +257,9 @@ fn source_name(id: &str) -> &'static str {
 fn is_urn_uuid(id: &str) -> bool {
     id.strip_prefix("urn:uuid:").is_some_and(|uuid| {
         uuid.len() == 36
-            && uuid.char_indices().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() })
+            && uuid
+                .char_indices()
+                .all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() })
     })
 }
 
