@@ -8,4 +8,5 @@ pub mod json;
 pub mod json_schema;
 pub mod sbom;
 pub mod schemas;
+pub mod vex;
 pub mod xsd;

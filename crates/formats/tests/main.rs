@@ -8,3 +8,4 @@ mod feeds;
 mod spdx_suite;
 mod swid_suite;
 mod validate_suite;
+mod vex;
