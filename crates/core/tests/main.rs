@@ -1,6 +1,7 @@
 //! The core crate's one integration-test binary: the public conformance suites in the
 //! shared data folder (purl-spec), read in place.
 
+mod matching;
 mod purl_suite;
 
 use std::path::PathBuf;
