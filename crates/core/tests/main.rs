@@ -2,6 +2,7 @@
 //! shared data folder (purl-spec), read in place.
 
 mod matching;
+mod osv_agreement;
 mod purl_suite;
 
 use std::path::PathBuf;

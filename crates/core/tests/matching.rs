@@ -84,7 +84,8 @@ fn introduced_zero_is_before_every_version() {
 
 #[test]
 fn several_intervals_and_several_ranges_each_affect() {
-    let one_range = range("SEMVER", r#"{"introduced": "1.0"}, {"fixed": "1.1"}, {"introduced": "2.0"}, {"fixed": "2.1"}"#);
+    let one_range =
+        range("SEMVER", r#"{"introduced": "1.0"}, {"fixed": "1.1"}, {"introduced": "2.0"}, {"fixed": "2.1"}"#);
     assert_eq!(verdicts(&one_range, PROBES), "-A--A--");
     let two_ranges = r#""ranges": [
         {"type": "SEMVER", "events": [{"introduced": "1.0"}, {"fixed": "1.1"}]},
@@ -272,7 +273,8 @@ fn distribution_releases_match_exactly_or_are_assumed() {
     let found: Vec<(&str, bool)> = on_12.iter().map(|m| (m.advisory_id.as_str(), m.release_assumed)).collect();
     assert_eq!(found, [("DSA-1", false), ("DSA-3", false)]);
     let unknown_release = index.match_package(&key("Debian", "openssl"), Some("1.1.0"));
-    let found: Vec<(&str, bool)> = unknown_release.iter().map(|m| (m.advisory_id.as_str(), m.release_assumed)).collect();
+    let found: Vec<(&str, bool)> =
+        unknown_release.iter().map(|m| (m.advisory_id.as_str(), m.release_assumed)).collect();
     assert_eq!(found, [("DSA-1", true), ("DSA-2", true), ("DSA-3", false)]);
     let purl = Purl::parse("pkg:deb/debian/libssl3@3.0.10-1?distro=debian-12&upstream=openssl").unwrap();
     assert_eq!(index.match_purl(&purl).len(), 2);
@@ -287,7 +289,10 @@ fn packages_named_by_lists_each_package_and_its_distribution_family() {
             {"package": {"ecosystem": "Alpine:v3.19", "name": "curl"}},
             {"ranges": []}]}"#,
     );
-    assert_eq!(packages_named_by(&record), [key("Alpine", "curl"), key("Alpine:v3.19", "curl"), key("PyPI", "foo-bar")]);
+    assert_eq!(
+        packages_named_by(&record),
+        [key("Alpine", "curl"), key("Alpine:v3.19", "curl"), key("PyPI", "foo-bar")]
+    );
     assert!(may_match(&key("Alpine:v3.19", "curl"), &key("Alpine", "curl")));
     assert!(may_match(&key("Alpine", "curl"), &key("Alpine:v3.18", "curl")));
     assert!(!may_match(&key("Alpine:v3.19", "curl"), &key("Alpine:v3.18", "curl")));
@@ -322,7 +327,10 @@ fn purls_map_to_osv_packages() {
         ("pkg:npm/lodash@4.17.20", Some(("npm", "lodash"))),
         ("pkg:npm/%40babel/core@7.0.0", Some(("npm", "@babel/core"))),
         ("pkg:pypi/Django_REST.framework@3.0", Some(("PyPI", "django-rest-framework"))),
-        ("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", Some(("Maven", "org.apache.logging.log4j:log4j-core"))),
+        (
+            "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+            Some(("Maven", "org.apache.logging.log4j:log4j-core")),
+        ),
         ("pkg:golang/github.com/gin-gonic/gin@v1.9.0", Some(("Go", "github.com/gin-gonic/gin"))),
         ("pkg:golang/golang.org/stdlib@1.21.0", Some(("Go", "stdlib"))),
         ("pkg:golang/golang.org/toolchain@1.21.0", Some(("Go", "toolchain"))),
@@ -373,7 +381,12 @@ fn purls_map_to_osv_packages() {
 #[test]
 fn match_purl_uses_the_purl_version_with_go_and_rpm_spellings() {
     let go = record("GO-1", "Go", "golang.org/x/net", &range("SEMVER", r#"{"introduced": "0"}, {"fixed": "0.17.0"}"#));
-    let rocky = record("RLSA-1", "Rocky Linux:9", "openssl", &range("ECOSYSTEM", r#"{"introduced": "0"}, {"fixed": "1:3.0.7-2"}"#));
+    let rocky = record(
+        "RLSA-1",
+        "Rocky Linux:9",
+        "openssl",
+        &range("ECOSYSTEM", r#"{"introduced": "0"}, {"fixed": "1:3.0.7-2"}"#),
+    );
     let index = AdvisoryIndex::build([go, rocky]);
     let affected = Purl::parse("pkg:golang/golang.org/x/net@v0.16.0").unwrap();
     assert_eq!(index.match_purl(&affected).len(), 1);

@@ -86,6 +86,21 @@ impl AliasGroups {
         }
     }
 
+    /// The node of an id, stable until the groups are rebuilt.
+    pub(crate) fn node_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The root of a node's group: equal roots, same vulnerability.
+    pub(crate) fn root(&self, node: usize) -> usize {
+        self.find(node)
+    }
+
+    /// The key of the group with this root.
+    pub(crate) fn key_of_root(&self, root: usize) -> Option<&str> {
+        self.key.get(root).and_then(|key| self.ids.get(*key)).map(String::as_str)
+    }
+
     /// The key of the group `id` belongs to; an unknown id is its own key.
     pub(crate) fn key<'a>(&'a self, id: &'a str) -> &'a str {
         let Some(&node) = self.by_id.get(id) else { return id };

@@ -282,7 +282,9 @@ const UBUNTU_RELEASES: &[(&str, &str)] = &[
 fn distro_release<'a>(distro: &'a str, prefixes: &[&str]) -> &'a str {
     let lower = distro.trim();
     for prefix in prefixes {
-        if let Some(rest) = lower.get(..prefix.len()).filter(|head| head.eq_ignore_ascii_case(prefix)).and(lower.get(prefix.len()..)) {
+        if let Some(rest) =
+            lower.get(..prefix.len()).filter(|head| head.eq_ignore_ascii_case(prefix)).and(lower.get(prefix.len()..))
+        {
             return rest.trim_start_matches(['-', '_', ':', ' ']);
         }
     }

@@ -77,10 +77,122 @@ enum Bound {
 
 /// The kind of an event; the order is the order at an equal version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum EventKind {
+pub(crate) enum EventKind {
     Introduced,
     LastAffected,
     Fixed,
+}
+
+/// A bound as a position in a [`BoundTable`]: `0` is `introduced: "0"`, `u32::MAX` is
+/// `limit: "*"`, `i + 1` the table's version `i`.
+pub(crate) type Rank = u32;
+
+/// A linear range's events as ranks in its package's table.
+#[derive(Clone, Debug, Default)]
+struct Ranked {
+    /// The table (index into the package's tables); `usize::MAX` when not assigned.
+    table: usize,
+    events: Vec<(Rank, EventKind)>,
+    limits: Vec<Rank>,
+}
+
+/// The distinct event versions of one scheme across every entry of one package, sorted:
+/// a component version is located in it once per package (one binary search), after
+/// which every event of every entry compares as an integer.
+#[derive(Clone, Debug)]
+pub(crate) struct BoundTable {
+    scheme: Scheme,
+    go: bool,
+    versions: Vec<Version>,
+}
+
+impl BoundTable {
+    /// Number of versions in the table.
+    pub(crate) fn len(&self) -> usize {
+        self.versions.len()
+    }
+
+    /// Where a component version falls in the table, or why it does not parse.
+    pub(crate) fn locate(&self, version: &mut ComponentVersion<'_>) -> Result<Located, String> {
+        let parsed = version.parsed(self.scheme, self.go).map_err(str::to_owned)?;
+        let below = self.versions.partition_point(|v| v.cmp(parsed) == Ordering::Less);
+        let equal = self.versions.get(below).is_some_and(|v| v.cmp(parsed) == Ordering::Equal);
+        Ok(Located { below, equal })
+    }
+}
+
+/// A ranked range as the index's fast path reads it: the range's index in
+/// `affected[].ranges`, its table, its events and limits.
+pub(crate) struct FastRange<'a> {
+    pub(crate) index: usize,
+    pub(crate) table: usize,
+    pub(crate) events: &'a [(Rank, EventKind)],
+    pub(crate) limits: &'a [Rank],
+}
+
+/// Whether a located version is inside a ranked range.
+pub(crate) fn in_ranked_range(at: Located, events: &[(Rank, EventKind)], limits: &[Rank]) -> bool {
+    walk(events, limits, |rank| at.cmp_rank(*rank))
+}
+
+/// Where a component version falls in a [`BoundTable`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Located {
+    /// How many table versions are below it.
+    below: usize,
+    /// Whether the table version at `below` equals it.
+    equal: bool,
+}
+
+impl Located {
+    /// The component version compared with the bound of this rank.
+    fn cmp_rank(self, rank: Rank) -> Ordering {
+        match rank {
+            0 => Ordering::Greater,
+            Rank::MAX => Ordering::Less,
+            rank => {
+                let index = (rank - 1) as usize;
+                if index < self.below {
+                    Ordering::Greater
+                } else if index == self.below && self.equal {
+                    Ordering::Equal
+                } else {
+                    Ordering::Less
+                }
+            }
+        }
+    }
+}
+
+/// Builds the bound tables of a package's entries; each entry then gets its ranks from
+/// them ([`CompiledAffected::assign_ranks`]).
+pub(crate) fn build_tables<'a>(entries: impl Iterator<Item = &'a CompiledAffected>) -> Vec<BoundTable> {
+    let mut tables: Vec<BoundTable> = Vec::new();
+    for entry in entries {
+        for (_, range) in &entry.ranges {
+            let CompiledRange::Linear { scheme, events, limits, .. } = range else { continue };
+            let go = entry.go && *scheme == Scheme::Semver;
+            let position = match tables.iter().position(|t| t.scheme == *scheme && t.go == go) {
+                Some(position) => position,
+                None => {
+                    tables.push(BoundTable { scheme: *scheme, go, versions: Vec::new() });
+                    tables.len() - 1
+                }
+            };
+            if let Some(table) = tables.get_mut(position) {
+                let bounds = events.iter().map(|(bound, _)| bound).chain(limits.iter());
+                table.versions.extend(bounds.filter_map(|bound| match bound {
+                    Bound::At(version) => Some(version.clone()),
+                    Bound::Zero | Bound::Infinity => None,
+                }));
+            }
+        }
+    }
+    for table in &mut tables {
+        table.versions.sort();
+        table.versions.dedup_by(|a, b| (*a).cmp(b) == Ordering::Equal);
+    }
+    tables
 }
 
 /// A range ready to evaluate.
@@ -94,6 +206,9 @@ enum CompiledRange {
         events: Vec<(Bound, EventKind)>,
         /// Limit events; empty means an implicit `*`.
         limits: Vec<Bound>,
+        /// The same events as positions in the package's bound table (see [`BoundTable`]),
+        /// set by [`CompiledAffected::assign_ranks`]; empty until then.
+        ranked: Ranked,
     },
     /// A `GIT` range: decided by the `versions` list or not at all.
     Git,
@@ -109,10 +224,15 @@ pub struct CompiledAffected {
     /// Whether component versions get the Go treatment (`v` and `go` prefixes dropped for
     /// `SEMVER` ranges, which the Go feed writes without them).
     go: bool,
-    /// `versions` as given, sorted, for exact string equality.
+    /// The listed versions the ranges do not already cover, as given, sorted, for exact
+    /// string equality. Real feeds list mostly versions inside their ranges (osv.dev fills
+    /// the list from them), so this is usually empty and a version outside the ranges costs
+    /// no search of the list.
     listed: Vec<String>,
-    /// `versions` parsed in the ecosystem's scheme, sorted.
+    /// The same versions parsed in the ecosystem's scheme, sorted.
     listed_parsed: Vec<Version>,
+    /// How many versions the `versions` list names (before the covered ones were dropped).
+    listed_total: usize,
     /// `ranges`, each compiled, with its index in `affected[].ranges`.
     ranges: Vec<(usize, CompiledRange)>,
     /// Whether a `versions` list or a linear range exists (then `GIT` ranges are ignored).
@@ -126,22 +246,43 @@ impl CompiledAffected {
     /// Compiles an entry of an advisory in `ecosystem` (the normalised OSV ecosystem).
     pub fn compile(ecosystem: &str, affected: &Affected) -> CompiledAffected {
         let scheme = Scheme::for_osv_ecosystem(ecosystem);
-        let mut listed: Vec<String> = affected.versions.clone();
+        let ranges: Vec<(usize, CompiledRange)> =
+            affected.ranges.iter().enumerate().map(|(index, range)| (index, compile_range(scheme, range))).collect();
+        let go = ecosystem.split(':').next() == Some("Go");
+        let decidable_without_git = !affected.versions.is_empty()
+            || affected.ranges.iter().any(|range| matches!(range.kind.as_str(), "ECOSYSTEM" | "SEMVER"));
+        // A listed version inside the ranges adds nothing: a version equal to it (as text,
+        // or parsed) is inside the same ranges, because evaluation only compares. That holds
+        // when every range orders by the ecosystem's scheme (the scheme "equal after parsing"
+        // is decided in); otherwise the whole list is kept.
+        let prunable = ranges.iter().all(|(_, range)| match range {
+            CompiledRange::Linear { scheme: range_scheme, .. } => *range_scheme == scheme && !go,
+            CompiledRange::Git | CompiledRange::Broken(_) => true,
+        });
+        let mut listed: Vec<String> = affected
+            .versions
+            .iter()
+            .filter(|text| {
+                !prunable
+                    || !matches!(
+                        evaluate_ranges(&ranges, go, decidable_without_git, &mut ComponentVersion::new(text)),
+                        Some(Verdict::Affected { .. })
+                    )
+            })
+            .cloned()
+            .collect();
         listed.sort();
         listed.dedup();
         let mut listed_parsed: Vec<Version> =
-            affected.versions.iter().filter_map(|text| Version::parse(scheme, text).ok()).collect();
+            listed.iter().filter_map(|text| Version::parse(scheme, text).ok()).collect();
         listed_parsed.sort();
         listed_parsed.dedup();
-        let ranges: Vec<(usize, CompiledRange)> =
-            affected.ranges.iter().enumerate().map(|(index, range)| (index, compile_range(scheme, range))).collect();
-        let decidable_without_git = !listed.is_empty()
-            || affected.ranges.iter().any(|range| matches!(range.kind.as_str(), "ECOSYSTEM" | "SEMVER"));
         CompiledAffected {
             scheme,
-            go: ecosystem.split(':').next() == Some("Go"),
+            go,
             listed,
             listed_parsed,
+            listed_total: affected.versions.len(),
             ranges,
             decidable_without_git,
         }
@@ -160,8 +301,125 @@ impl CompiledAffected {
         in_ranges + self.listed_parsed.len()
     }
 
-    /// Evaluates the whole entry (listed versions, then ranges) for a version.
+    /// How many versions the entry's `versions` list names.
+    pub fn listed_versions(&self) -> usize {
+        self.listed_total
+    }
+
+    /// Evaluates the whole entry for a version: ranges, then the listed versions the ranges
+    /// do not cover (a version both listed and in a range is reported as in the range).
     pub fn evaluate(&self, version: &mut ComponentVersion<'_>) -> Option<Verdict> {
+        let by_ranges = evaluate_ranges(&self.ranges, self.go, self.decidable_without_git, version);
+        if matches!(by_ranges, Some(Verdict::Affected { .. })) {
+            return by_ranges;
+        }
+        self.listed_match(version).or(by_ranges)
+    }
+
+    /// Sets every linear range's ranks from its package's tables.
+    pub(crate) fn assign_ranks(&mut self, tables: &[BoundTable]) {
+        let go_entry = self.go;
+        for (_, range) in &mut self.ranges {
+            let CompiledRange::Linear { scheme, events, limits, ranked } = range else { continue };
+            let go = go_entry && *scheme == Scheme::Semver;
+            let Some((table_index, table)) = tables.iter().enumerate().find(|(_, t)| t.scheme == *scheme && t.go == go)
+            else {
+                continue;
+            };
+            let rank = |bound: &Bound| -> Rank {
+                match bound {
+                    Bound::Zero => 0,
+                    Bound::Infinity => Rank::MAX,
+                    Bound::At(version) => {
+                        let index = table.versions.partition_point(|v| v.cmp(version) == Ordering::Less);
+                        Rank::try_from(index + 1).unwrap_or(Rank::MAX - 1)
+                    }
+                }
+            };
+            *ranked = Ranked {
+                table: table_index,
+                events: events.iter().map(|(bound, kind)| (rank(bound), *kind)).collect(),
+                limits: limits.iter().map(rank).collect(),
+            };
+        }
+    }
+
+    /// Like [`CompiledAffected::evaluate`], with the component version located in the
+    /// package's tables (`located`, filled lazily) instead of compared event by event.
+    pub(crate) fn evaluate_located(
+        &self,
+        version: &mut ComponentVersion<'_>,
+        tables: &[BoundTable],
+        located: &mut Vec<Option<Result<Located, String>>>,
+    ) -> Option<Verdict> {
+        let mut not_evaluable: Option<String> = None;
+        for (index, range) in &self.ranges {
+            let reason = match range {
+                CompiledRange::Linear { scheme, events, limits, ranked } => {
+                    if located.len() < tables.len() {
+                        located.resize(tables.len(), None);
+                    }
+                    let (Some(table), Some(slot)) = (tables.get(ranked.table), located.get_mut(ranked.table)) else {
+                        // Not ranked (an index always ranks): compare event by event.
+                        match version.parsed(*scheme, self.go) {
+                            Ok(parsed) if in_linear_range(parsed, events, limits) => {
+                                return Some(Verdict::Affected { by: AffectedBy::Range(*index) });
+                            }
+                            Ok(_) => continue,
+                            Err(reason) => {
+                                not_evaluable.get_or_insert_with(|| reason.to_owned());
+                                continue;
+                            }
+                        }
+                    };
+                    let found = slot.get_or_insert_with(|| table.locate(version));
+                    match found {
+                        Ok(at) => {
+                            if walk(&ranked.events, &ranked.limits, |rank| at.cmp_rank(*rank)) {
+                                return Some(Verdict::Affected { by: AffectedBy::Range(*index) });
+                            }
+                            continue;
+                        }
+                        Err(reason) => reason.clone(),
+                    }
+                }
+                CompiledRange::Git if self.decidable_without_git => continue,
+                CompiledRange::Git => "git range".to_owned(),
+                CompiledRange::Broken(reason) => format!("range {index}: {reason}"),
+            };
+            not_evaluable.get_or_insert(reason);
+        }
+        if let Some(listed) = self.listed_match(version) {
+            return Some(listed);
+        }
+        not_evaluable.map(|reason| Verdict::NotEvaluable { reason })
+    }
+
+    /// The ranked linear ranges, when they alone decide the entry: no extra listed versions,
+    /// no broken range, no `GIT` range that would be reported, every range ranked.
+    /// Otherwise `None`, and the entry takes [`CompiledAffected::evaluate_located`].
+    pub(crate) fn fast_ranges(&self) -> Option<Vec<FastRange<'_>>> {
+        if !self.listed.is_empty() {
+            return None;
+        }
+        let mut fast = Vec::with_capacity(self.ranges.len());
+        for (index, range) in &self.ranges {
+            match range {
+                CompiledRange::Linear { ranked, .. } if ranked.table != usize::MAX => fast.push(FastRange {
+                    index: *index,
+                    table: ranked.table,
+                    events: &ranked.events,
+                    limits: &ranked.limits,
+                }),
+                CompiledRange::Git if self.decidable_without_git => {}
+                _ => return None,
+            }
+        }
+        Some(fast)
+    }
+
+    /// Affected by the listed versions the ranges do not cover, if so.
+    fn listed_match(&self, version: &mut ComponentVersion<'_>) -> Option<Verdict> {
         if self.listed.binary_search_by(|listed| listed.as_str().cmp(version.text)).is_ok() {
             return Some(Verdict::Affected { by: AffectedBy::Listed });
         }
@@ -171,36 +429,41 @@ impl CompiledAffected {
         {
             return Some(Verdict::Affected { by: AffectedBy::Listed });
         }
-        self.evaluate_ranges(version)
+        None
     }
 
-    /// Evaluates the ranges only, ignoring the `versions` list (and so not ignoring `GIT`
-    /// ranges on its account): the agreement test checks ranges against the list with it.
+    /// Evaluates the ranges only, ignoring the `versions` list: the agreement test checks
+    /// the ranges against the list with it.
     pub fn evaluate_ranges_only(&self, version: &mut ComponentVersion<'_>) -> Option<Verdict> {
-        self.evaluate_ranges(version)
+        evaluate_ranges(&self.ranges, self.go, self.decidable_without_git, version)
     }
+}
 
-    fn evaluate_ranges(&self, version: &mut ComponentVersion<'_>) -> Option<Verdict> {
-        let mut not_evaluable: Option<String> = None;
-        for (index, range) in &self.ranges {
-            let reason = match range {
-                CompiledRange::Linear { scheme, events, limits } => match version.parsed(*scheme, self.go) {
-                    Ok(parsed) => {
-                        if in_linear_range(parsed, events, limits) {
-                            return Some(Verdict::Affected { by: AffectedBy::Range(*index) });
-                        }
-                        continue;
+fn evaluate_ranges(
+    ranges: &[(usize, CompiledRange)],
+    go: bool,
+    decidable_without_git: bool,
+    version: &mut ComponentVersion<'_>,
+) -> Option<Verdict> {
+    let mut not_evaluable: Option<String> = None;
+    for (index, range) in ranges {
+        let reason = match range {
+            CompiledRange::Linear { scheme, events, limits, .. } => match version.parsed(*scheme, go) {
+                Ok(parsed) => {
+                    if in_linear_range(parsed, events, limits) {
+                        return Some(Verdict::Affected { by: AffectedBy::Range(*index) });
                     }
-                    Err(reason) => reason.to_owned(),
-                },
-                CompiledRange::Git if self.decidable_without_git => continue,
-                CompiledRange::Git => "git range".to_owned(),
-                CompiledRange::Broken(reason) => format!("range {index}: {reason}"),
-            };
-            not_evaluable.get_or_insert(reason);
-        }
-        not_evaluable.map(|reason| Verdict::NotEvaluable { reason })
+                    continue;
+                }
+                Err(reason) => reason.to_owned(),
+            },
+            CompiledRange::Git if decidable_without_git => continue,
+            CompiledRange::Git => "git range".to_owned(),
+            CompiledRange::Broken(reason) => format!("range {index}: {reason}"),
+        };
+        not_evaluable.get_or_insert(reason);
     }
+    not_evaluable.map(|reason| Verdict::NotEvaluable { reason })
 }
 
 fn compile_range(ecosystem_scheme: Scheme, range: &Range) -> CompiledRange {
@@ -225,7 +488,7 @@ fn compile_range(ecosystem_scheme: Scheme, range: &Range) -> CompiledRange {
     events.dedup();
     limits.sort();
     limits.dedup();
-    CompiledRange::Linear { scheme, events, limits }
+    CompiledRange::Linear { scheme, events, limits, ranked: Ranked { table: usize::MAX, ..Ranked::default() } }
 }
 
 fn compile_event(
@@ -235,9 +498,9 @@ fn compile_event(
     limits: &mut Vec<Bound>,
 ) -> Result<(), String> {
     let parse = |what: &str, text: &str| -> Result<Bound, String> {
-        Version::parse(scheme, text).map(Bound::At).map_err(|error| {
-            format!("{what} {:?} does not parse as {scheme}: {error}", crate::purl::shown(text))
-        })
+        Version::parse(scheme, text)
+            .map(Bound::At)
+            .map_err(|error| format!("{what} {:?} does not parse as {scheme}: {error}", crate::purl::shown(text)))
     };
     if let Some(text) = &event.introduced {
         let bound = if text.trim() == "0" { Bound::Zero } else { parse("introduced", text)? };
@@ -255,15 +518,18 @@ fn compile_event(
     Ok(())
 }
 
-/// The schema's walk over sorted events, after `BeforeLimits`.
+/// Whether a version is inside a linear range, comparing it with each event's version.
 fn in_linear_range(version: &Version, events: &[(Bound, EventKind)], limits: &[Bound]) -> bool {
-    let position = |bound: &Bound| -> Ordering {
-        match bound {
-            Bound::Zero => Ordering::Greater,
-            Bound::At(at) => version.cmp(at),
-            Bound::Infinity => Ordering::Less,
-        }
-    };
+    walk(events, limits, |bound| match bound {
+        Bound::Zero => Ordering::Greater,
+        Bound::At(at) => version.cmp(at),
+        Bound::Infinity => Ordering::Less,
+    })
+}
+
+/// The schema's walk over sorted events, after `BeforeLimits`; `position` compares the
+/// version with a bound.
+fn walk<B>(events: &[(B, EventKind)], limits: &[B], position: impl Fn(&B) -> Ordering) -> bool {
     if !limits.is_empty() && !limits.iter().any(|limit| position(limit) == Ordering::Less) {
         return false;
     }

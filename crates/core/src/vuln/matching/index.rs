@@ -7,8 +7,13 @@ use std::collections::{BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::aliases::AliasGroups;
-use super::ecosystem::{PackageKey, component_version, distribution_family, has_release, normalise_osv_package, package_for_purl};
-use super::evaluate::{CompiledAffected, ComponentVersion, Verdict};
+use super::ecosystem::{
+    PackageKey, component_version, distribution_family, has_release, normalise_osv_package, package_for_purl,
+};
+use super::evaluate::{
+    AffectedBy, BoundTable, CompiledAffected, ComponentVersion, EventKind, Located, Rank, Verdict, build_tables,
+    in_ranked_range,
+};
 use crate::purl::Purl;
 use crate::vuln::osv::Advisory;
 
@@ -44,14 +49,123 @@ pub struct IndexStats {
 #[derive(Clone, Debug)]
 struct Entry {
     advisory_id: String,
+    /// The advisory's node in the alias groups (refreshed when they are rebuilt), so a
+    /// match finds its vulnerability without hashing the id.
+    alias_node: usize,
     affected: CompiledAffected,
+}
+
+/// The entries naming one package, with the bound tables their ranges are ranked in and
+/// a flat copy of the ranks: matching a package streams through three contiguous arrays
+/// instead of chasing each entry's own allocations.
+#[derive(Clone, Debug, Default)]
+struct PackageEntries {
+    entries: Vec<Entry>,
+    tables: Vec<BoundTable>,
+    /// Per entry (same order as `entries`): its slice of `ranges`, or the slow path.
+    fast: Vec<FastEntry>,
+    ranges: Vec<FlatRange>,
+    events: Vec<(Rank, EventKind)>,
+    limits: Vec<Rank>,
+}
+
+/// An entry in the fast path.
+#[derive(Clone, Copy, Debug)]
+struct FastEntry {
+    /// `ranges[first..end]` are the entry's ranked ranges.
+    first: u32,
+    end: u32,
+    /// The entry needs [`CompiledAffected::evaluate_located`] (listed versions outside the
+    /// ranges, a broken or unknown range, a `GIT` range alone).
+    slow: bool,
+    /// Copy of the entry's alias node.
+    alias_node: usize,
+}
+
+/// A ranked range in the flat arrays.
+#[derive(Clone, Copy, Debug)]
+struct FlatRange {
+    /// Index in `affected[].ranges`.
+    index: u32,
+    table: u32,
+    events: (u32, u32),
+    limits: (u32, u32),
+}
+
+/// An array length as a flat index (the arrays of one package are far below `u32::MAX`).
+fn flat_len<T>(items: &[T]) -> u32 {
+    u32::try_from(items.len()).unwrap_or(u32::MAX)
+}
+
+impl PackageEntries {
+    /// Rebuilds the bound tables, every entry's ranks and the flat arrays, after entries
+    /// were added or removed.
+    fn rank(&mut self) {
+        self.tables = build_tables(self.entries.iter().map(|entry| &entry.affected));
+        for entry in &mut self.entries {
+            entry.affected.assign_ranks(&self.tables);
+        }
+        self.fast.clear();
+        self.ranges.clear();
+        self.events.clear();
+        self.limits.clear();
+        for entry in &self.entries {
+            let first = flat_len(&self.ranges);
+            let fast_ranges = entry.affected.fast_ranges();
+            let slow = fast_ranges.is_none();
+            for range in fast_ranges.unwrap_or_default() {
+                let events_start = flat_len(&self.events);
+                self.events.extend_from_slice(range.events);
+                let limits_start = flat_len(&self.limits);
+                self.limits.extend_from_slice(range.limits);
+                self.ranges.push(FlatRange {
+                    index: u32::try_from(range.index).unwrap_or(u32::MAX),
+                    table: u32::try_from(range.table).unwrap_or(u32::MAX),
+                    events: (events_start, flat_len(&self.events)),
+                    limits: (limits_start, flat_len(&self.limits)),
+                });
+            }
+            self.fast.push(FastEntry { first, end: flat_len(&self.ranges), slow, alias_node: entry.alias_node });
+        }
+    }
+
+    /// The fast path for one entry: `Some(verdict)` or `None` for not affected.
+    fn evaluate_fast(
+        &self,
+        fast: FastEntry,
+        version: &mut ComponentVersion<'_>,
+        located: &mut [Option<Result<Located, String>>],
+    ) -> Option<Verdict> {
+        let mut not_evaluable: Option<String> = None;
+        for range in self.ranges.get(fast.first as usize..fast.end as usize).unwrap_or_default() {
+            let table = range.table as usize;
+            let Some(slot) = located.get_mut(table) else { continue };
+            let found = slot.get_or_insert_with(|| match self.tables.get(table) {
+                Some(table) => table.locate(version),
+                None => Err("range not ranked".to_owned()),
+            });
+            match found {
+                Ok(at) => {
+                    let events = self.events.get(range.events.0 as usize..range.events.1 as usize).unwrap_or_default();
+                    let limits = self.limits.get(range.limits.0 as usize..range.limits.1 as usize).unwrap_or_default();
+                    if in_ranked_range(*at, events, limits) {
+                        return Some(Verdict::Affected { by: AffectedBy::Range(range.index as usize) });
+                    }
+                }
+                Err(reason) => {
+                    not_evaluable.get_or_insert_with(|| reason.clone());
+                }
+            }
+        }
+        not_evaluable.map(|reason| Verdict::NotEvaluable { reason })
+    }
 }
 
 /// Advisories indexed by the packages they name. See the module docs.
 #[derive(Clone, Debug, Default)]
 pub struct AdvisoryIndex {
     advisories: HashMap<String, Advisory>,
-    by_package: HashMap<PackageKey, Vec<Entry>>,
+    by_package: HashMap<PackageKey, PackageEntries>,
     /// Distribution packages named with a release, under their family and name: a
     /// component whose release is unknown is matched against all of them.
     by_family: HashMap<(String, String), BTreeSet<PackageKey>>,
@@ -105,7 +219,11 @@ impl AdvisoryIndex {
     pub fn build(advisories: impl IntoIterator<Item = Advisory>) -> AdvisoryIndex {
         let mut index = AdvisoryIndex::default();
         for advisory in advisories {
-            index.insert(advisory);
+            // Ranking waits until every advisory is in: once per package, not per insert.
+            index.insert_unranked(advisory);
+        }
+        for package in index.by_package.values_mut() {
+            package.rank();
         }
         index
     }
@@ -114,6 +232,23 @@ impl AdvisoryIndex {
     /// is newer or equal. Returns whether the index changed (`false`: an older record was
     /// refused). Withdrawn advisories are kept but never match.
     pub fn insert(&mut self, advisory: Advisory) -> bool {
+        let mut touched = packages_named_by(&advisory);
+        if let Some(old) = self.advisories.get(&advisory.id) {
+            touched.extend(packages_named_by(old));
+        }
+        let changed = self.insert_unranked(advisory);
+        if changed {
+            for key in &touched {
+                if let Some(package) = self.by_package.get_mut(key) {
+                    package.rank();
+                }
+            }
+        }
+        changed
+    }
+
+    /// [`AdvisoryIndex::insert`] without ranking the touched packages' bounds.
+    fn insert_unranked(&mut self, advisory: Advisory) -> bool {
         let mut rebuild_aliases = false;
         if let Some(old) = self.advisories.get(&advisory.id) {
             if !not_older(&advisory.modified, &old.modified) {
@@ -135,10 +270,12 @@ impl AdvisoryIndex {
                 if let Some(family) = distribution_family(&key.ecosystem).filter(|_| has_release(&key.ecosystem)) {
                     self.by_family.entry((family.to_owned(), key.name.clone())).or_default().insert(key.clone());
                 }
-                self.by_package
-                    .entry(key)
-                    .or_default()
-                    .push(Entry { advisory_id: advisory.id.clone(), affected: compiled });
+                let alias_node = self.aliases.node_of(&advisory.id).unwrap_or(usize::MAX);
+                self.by_package.entry(key).or_default().entries.push(Entry {
+                    advisory_id: advisory.id.clone(),
+                    alias_node,
+                    affected: compiled,
+                });
             }
         }
         self.advisories.insert(advisory.id.clone(), advisory);
@@ -153,9 +290,15 @@ impl AdvisoryIndex {
         if !self.advisories.contains_key(id) {
             return None;
         }
+        let touched = self.advisories.get(id).map(packages_named_by).unwrap_or_default();
         self.unindex(id);
         let removed = self.advisories.remove(id);
         self.rebuild_aliases();
+        for key in &touched {
+            if let Some(package) = self.by_package.get_mut(key) {
+                package.rank();
+            }
+        }
         removed
     }
 
@@ -165,9 +308,9 @@ impl AdvisoryIndex {
         for affected in &advisory.affected {
             let Some(package) = &affected.package else { continue };
             let key = normalise_osv_package(&package.ecosystem, &package.name);
-            let now_empty = self.by_package.get_mut(&key).is_some_and(|entries| {
-                entries.retain(|entry| entry.advisory_id != id);
-                entries.is_empty()
+            let now_empty = self.by_package.get_mut(&key).is_some_and(|package| {
+                package.entries.retain(|entry| entry.advisory_id != id);
+                package.entries.is_empty()
             });
             if now_empty {
                 self.by_package.remove(&key);
@@ -196,6 +339,12 @@ impl AdvisoryIndex {
             }
         }
         self.aliases = aliases;
+        for package in self.by_package.values_mut() {
+            for (entry, fast) in package.entries.iter_mut().zip(package.fast.iter_mut()) {
+                entry.alias_node = self.aliases.node_of(&entry.advisory_id).unwrap_or(usize::MAX);
+                fast.alias_node = entry.alias_node;
+            }
+        }
     }
 
     /// The advisory with this id, if held.
@@ -215,9 +364,15 @@ impl AdvisoryIndex {
 
     /// Sizes, for estimates of memory.
     pub fn stats(&self) -> IndexStats {
-        let entries = self.by_package.values().map(Vec::len).sum();
-        let parsed_versions =
-            self.by_package.values().flat_map(|entries| entries.iter().map(|e| e.affected.parsed_versions())).sum();
+        let entries = self.by_package.values().map(|package| package.entries.len()).sum();
+        let parsed_versions = self
+            .by_package
+            .values()
+            .map(|package| {
+                let tables: usize = package.tables.iter().map(BoundTable::len).sum();
+                tables + package.entries.iter().map(|e| e.affected.parsed_versions()).sum::<usize>()
+            })
+            .sum();
         IndexStats { advisories: self.advisories.len(), packages: self.by_package.len(), entries, parsed_versions }
     }
 
@@ -244,7 +399,7 @@ impl AdvisoryIndex {
     pub fn match_package(&self, key: &PackageKey, version: Option<&str>) -> Vec<Match> {
         let version = version.map(str::trim).filter(|version| !version.is_empty());
         let mut component = version.map(ComponentVersion::new);
-        let mut best: HashMap<&str, Match> = HashMap::new();
+        let mut best: HashMap<usize, Match> = HashMap::new();
         if let Some(entries) = self.by_package.get(key) {
             self.consider(entries, false, &mut component, &mut best);
         }
@@ -269,32 +424,43 @@ impl AdvisoryIndex {
     }
 
     /// Evaluates `entries` and keeps, per vulnerability, the preferred match in `best`.
-    fn consider<'s>(
-        &'s self,
-        entries: &'s [Entry],
+    fn consider(
+        &self,
+        package: &PackageEntries,
         release_assumed: bool,
         component: &mut Option<ComponentVersion<'_>>,
-        best: &mut HashMap<&'s str, Match>,
+        best: &mut HashMap<usize, Match>,
     ) {
-        for entry in entries {
+        let mut located: Vec<Option<Result<Located, String>>> = vec![None; package.tables.len()];
+        for (position, fast) in package.fast.iter().enumerate() {
             let verdict = match component.as_mut() {
-                Some(component) => match entry.affected.evaluate(component) {
-                    Some(verdict) => verdict,
-                    None => continue,
-                },
+                Some(component) => {
+                    let verdict = if fast.slow {
+                        let Some(entry) = package.entries.get(position) else { continue };
+                        entry.affected.evaluate_located(component, &package.tables, &mut located)
+                    } else {
+                        package.evaluate_fast(*fast, component, &mut located)
+                    };
+                    match verdict {
+                        Some(verdict) => verdict,
+                        None => continue,
+                    }
+                }
                 None => Verdict::UnknownVersion,
             };
-            let vulnerability = self.aliases.key(&entry.advisory_id);
+            let Some(entry) = package.entries.get(position) else { continue };
+            let root = self.aliases.root(fast.alias_node);
             // Affected over not evaluable over unknown version; then a match that assumes no
             // release; then the lowest advisory id, so the result does not depend on order.
-            let better = best.get(vulnerability).is_none_or(|held| {
+            let better = best.get(&root).is_none_or(|held| {
                 let new = (verdict.rank(), !release_assumed, std::cmp::Reverse(entry.advisory_id.as_str()));
                 let old = (held.verdict.rank(), !held.release_assumed, std::cmp::Reverse(held.advisory_id.as_str()));
                 new > old
             });
             if better {
+                let vulnerability = self.aliases.key_of_root(root).unwrap_or(&entry.advisory_id);
                 best.insert(
-                    vulnerability,
+                    root,
                     Match {
                         advisory_id: entry.advisory_id.clone(),
                         vulnerability: vulnerability.to_owned(),
