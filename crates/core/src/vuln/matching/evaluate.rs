@@ -3,8 +3,13 @@
 //! falls inside an `ECOSYSTEM` or `SEMVER` range.
 //!
 //! An entry is compiled once ([`CompiledAffected::compile`]): event versions are parsed in
-//! the range's scheme and sorted, listed versions parsed and sorted. Evaluation then only
-//! parses the component's version, at most once per scheme ([`ComponentVersion`]).
+//! the range's scheme and sorted; listed versions that the ranges already cover are dropped
+//! (a version equal to one of them is inside the same ranges), the others parsed and sorted.
+//! Inside the index, the event versions of all entries of one package also go into one
+//! sorted table per scheme (a bound table) and every event becomes a position in it: a
+//! component version is then located once per package (one binary search) and every event
+//! of every entry compares as an integer. Standalone evaluation ([`CompiledAffected::evaluate`])
+//! compares versions directly and gives the same verdicts.
 //!
 //! Decisions the schema leaves open:
 //! - Events are sorted by version, `introduced: "0"` lowest; at an equal version
@@ -20,6 +25,7 @@
 //!   evaluable.
 //! - An entry with neither ranges nor versions affects nothing, as the schema's algorithm
 //!   says.
+//! - A version both listed and inside a range is reported as [`AffectedBy::Range`].
 
 use std::cmp::Ordering;
 
