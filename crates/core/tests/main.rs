@@ -1,6 +1,8 @@
 //! The core crate's one integration-test binary: the public conformance suites in the
 //! shared data folder (purl-spec), read in place.
 
+mod matching;
+mod osv_agreement;
 mod purl_suite;
 
 use std::path::PathBuf;
