@@ -17,7 +17,78 @@ use chainward_core::vuln::osv::{Advisory, Affected};
 
 /// Disagreements that are errors in the data, not in our ordering: advisory id, listed
 /// version, and one line on why the record is inconsistent.
-const DATA_DISAGREEMENTS: &[(&str, &str, &str)] = &[];
+const DATA_DISAGREEMENTS: &[(&str, &str, &str)] = &[
+    (
+        "PYSEC-2021-114",
+        "2.11.6",
+        "one range holds overlapping intervals (introduced 0 to fixed 2.11.6 and introduced 2.11 to fixed 2.11.7); the OSV specification evaluates a range as one list of events sorted by version, so 2.11.6 falls after the first fix",
+    ),
+    (
+        "PYSEC-2022-236",
+        "3.1.1",
+        "one range holds overlapping intervals (introduced 0 to fixed 3.1.1 and introduced 3.1.1 to fixed 3.1.3); the OSV specification evaluates a range as one list of events sorted by version, so 3.1.1 falls after the first fix",
+    ),
+    (
+        "PYSEC-2022-236",
+        "3.1.2",
+        "one range holds overlapping intervals (introduced 0 to fixed 3.1.1 and introduced 3.1.1 to fixed 3.1.3); the OSV specification evaluates a range as one list of events sorted by version, so 3.1.2 falls after the first fix",
+    ),
+    (
+        "PYSEC-2023-177",
+        "23.9.0",
+        "the range says fixed 23.9.0, yet the list names 23.9.0 itself as affected",
+    ),
+    (
+        "PYSEC-2023-177",
+        "23.9.0.post1",
+        "the range says fixed 23.9.0, yet the list names the later post-release 23.9.0.post1 as affected",
+    ),
+    (
+        "PYSEC-2023-61",
+        "3.2a1",
+        "the range is introduced at the final release 3.2, but the list also names its pre-releases, which PEP 440 orders before 3.2",
+    ),
+    (
+        "PYSEC-2023-61",
+        "3.2b1",
+        "the range is introduced at the final release 3.2, but the list also names its pre-releases, which PEP 440 orders before 3.2",
+    ),
+    (
+        "PYSEC-2023-61",
+        "3.2rc1",
+        "the range is introduced at the final release 3.2, but the list also names its pre-releases, which PEP 440 orders before 3.2",
+    ),
+    (
+        "PYSEC-2023-61",
+        "4.2a1",
+        "the range is introduced at the final release 4.2, but the list also names its pre-releases, which PEP 440 orders before 4.2",
+    ),
+    (
+        "PYSEC-2023-61",
+        "4.2b1",
+        "the range is introduced at the final release 4.2, but the list also names its pre-releases, which PEP 440 orders before 4.2",
+    ),
+    (
+        "PYSEC-2023-61",
+        "4.2rc1",
+        "the range is introduced at the final release 4.2, but the list also names its pre-releases, which PEP 440 orders before 4.2",
+    ),
+    (
+        "PYSEC-2023-72",
+        "3.1.1",
+        "one range holds overlapping intervals (introduced 0 to fixed 3.1.1 and introduced 3.1.1 to fixed 3.2.0); the OSV specification evaluates a range as one list of events sorted by version, so 3.1.1 falls after the first fix",
+    ),
+    (
+        "PYSEC-2023-72",
+        "3.1.2",
+        "one range holds overlapping intervals (introduced 0 to fixed 3.1.1 and introduced 3.1.1 to fixed 3.2.0); the OSV specification evaluates a range as one list of events sorted by version, so 3.1.2 falls after the first fix",
+    ),
+    (
+        "PYSEC-2023-72",
+        "3.1.3",
+        "one range holds overlapping intervals (introduced 0 to fixed 3.1.1 and introduced 3.1.1 to fixed 3.2.0); the OSV specification evaluates a range as one list of events sorted by version, so 3.1.3 falls after the first fix",
+    ),
+];
 
 /// The largest zip entry read; OSV records are a few kB, the largest some hundred kB.
 const MAX_ENTRY_BYTES: u64 = 16 * 1024 * 1024;

@@ -58,8 +58,8 @@ impl SemverKey {
     pub(crate) fn parse(text: &str, rules: SemverRules, scheme: crate::Scheme) -> Result<SemverKey, VersionError> {
         let trimmed = text.trim();
         let without_v = trimmed.strip_prefix('v').unwrap_or(trimmed);
-        if !without_v.bytes().any(|b| b != b'.') {
-            return Err(VersionError::Invalid { scheme, reason: "no version number".into() });
+        if !without_v.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+            return Err(VersionError::Invalid { scheme, reason: "does not start with a number".into() });
         }
         // Numeric components run until the first byte that is neither a digit nor a dot;
         // empty components (`1..2`) are skipped, as osv-scanner does.
