@@ -10,6 +10,7 @@ mod metrics;
 mod middleware;
 mod router;
 mod state;
+pub mod monitoring;
 pub mod transparency;
 pub mod ui;
 
