@@ -44,6 +44,8 @@ pub struct IngestOutcome {
     pub offering_created: bool,
     /// Validation problems (the first 1,000).
     pub problems: Vec<Problem>,
+    /// What matching the release against the stored advisories found.
+    pub findings: chainward_store::monitoring::MatchOutcome,
 }
 
 /// Why an ingest failed.
@@ -146,7 +148,9 @@ pub async fn ingest(
             quality: Some(report_quality),
         })
         .await?;
-    Ok(IngestOutcome { report, offering_created, problems })
+    // New SBOMs are matched at ingest: the release's findings are current when this returns.
+    let findings = crate::monitoring::match_release(store, report.sbom.release).await?;
+    Ok(IngestOutcome { report, offering_created, problems, findings })
 }
 
 async fn find_or_create_offering(store: &dyn Store, request: &IngestRequest) -> Result<(Offering, bool), IngestError> {

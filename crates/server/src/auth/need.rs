@@ -34,6 +34,11 @@ pub enum Need {
     UploadEvidence,
     /// Setting security requirements: configuration baselines, supplier aliases.
     SetRequirements,
+    /// Triage of vulnerability findings: VEX decisions, VEX documents (supplier accounts:
+    /// their own offerings' findings).
+    Triage,
+    /// Importing advisory feeds (OSV, CISA KEV).
+    ManageFeeds,
 }
 
 impl Need {
@@ -49,7 +54,8 @@ impl Need {
             Need::ReadAudit | Need::Operate => matches!(role, Admin | Analyst | Auditor),
             Need::ManageUsers => matches!(role, Admin),
             Need::UploadEvidence => matches!(role, Admin | Analyst | Procurement | Supplier),
-            Need::SetRequirements => matches!(role, Admin | Analyst),
+            Need::SetRequirements | Need::ManageFeeds => matches!(role, Admin | Analyst),
+            Need::Triage => matches!(role, Admin | Analyst | Supplier),
         }
     }
 }
