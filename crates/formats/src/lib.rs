@@ -6,6 +6,7 @@ pub mod csv;
 pub mod feeds;
 pub mod json;
 pub mod json_schema;
+pub mod sarif;
 pub mod sbom;
 pub mod schemas;
 pub mod vex;

@@ -938,3 +938,76 @@ pub async fn download(url: &str, max_bytes: u64) -> Result<std::path::PathBuf, F
     }
     Ok(path)
 }
+
+/// A scan as SARIF 2.1.0; `artifact` names the scanned file.
+pub fn scan_sarif(report: &ScanReport, artifact: &str) -> String {
+    use chainward_formats::sarif::{SarifFinding, SarifTool, write_sarif};
+    let tool = SarifTool {
+        name: "chainward".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        information_uri: "https://example.invalid/chainward".into(),
+    };
+    let findings: Vec<SarifFinding> = report
+        .findings
+        .iter()
+        .map(|f| SarifFinding {
+            vulnerability: f.vulnerability.clone(),
+            advisory_id: f.id.clone(),
+            aliases: f.aliases.clone(),
+            summary: f.summary.clone(),
+            severity: f.severity.clone(),
+            cvss_score: f.cvss_score,
+            kev: f.kev,
+            purl: f.purl.clone(),
+            component: match &f.version {
+                Some(version) => format!("{}@{version}", f.name),
+                None => f.name.clone(),
+            },
+            verdict: f.verdict.clone(),
+            reason: f.reason.clone(),
+            fixed: f.fixed.clone(),
+        })
+        .collect();
+    write_sarif(&tool, artifact, &findings)
+}
+
+/// The `--fail-on` threshold of a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    /// Any affected finding of at least this severity rank (1 low … 4 critical).
+    Severity(i64),
+    /// Any affected finding in the KEV catalogue.
+    Kev,
+}
+
+impl std::str::FromStr for FailOn {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "kev" => Ok(FailOn::Kev),
+            "low" => Ok(FailOn::Severity(1)),
+            "medium" | "moderate" => Ok(FailOn::Severity(2)),
+            "high" => Ok(FailOn::Severity(3)),
+            "critical" => Ok(FailOn::Severity(4)),
+            other => Err(format!("unknown --fail-on {other:?}; expected low, medium, high, critical or kev")),
+        }
+    }
+}
+
+impl FailOn {
+    /// Whether `report` crosses the threshold: an affected finding at or above it. A finding
+    /// whose feed gives no severity (most Go advisories) crosses `low`, the "anything
+    /// affected" threshold, and no higher one.
+    pub fn crossed_by(self, report: &ScanReport) -> bool {
+        report.findings.iter().filter(|f| f.verdict == "affected").any(|f| match self {
+            FailOn::Kev => f.kev,
+            FailOn::Severity(rank) => {
+                if f.severity.is_none() {
+                    rank <= 1
+                } else {
+                    chainward_store::monitoring::severity_rank(f.severity.as_deref()) >= rank
+                }
+            }
+        })
+    }
+}

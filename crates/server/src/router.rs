@@ -15,7 +15,7 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::Level;
 use utoipa::OpenApi;
 
-use crate::api::{audit, graph, offerings, sboms, services, suppliers, system};
+use crate::api::{audit, graph, monitoring, offerings, sboms, services, suppliers, system};
 use crate::auth::{Need, Surface};
 use crate::error::ApiError;
 use crate::middleware;
@@ -85,6 +85,18 @@ use crate::ui;
         sboms::dt_post_bom,
         sboms::dt_token,
         sboms::dt_event_token,
+        monitoring::list_findings,
+        monitoring::get_finding,
+        monitoring::triage_findings,
+        monitoring::get_vulnerability,
+        monitoring::get_advisory,
+        monitoring::feed_status,
+        monitoring::import_osv,
+        monitoring::import_kev,
+        monitoring::import_vex,
+        monitoring::export_vex,
+        monitoring::scan,
+        monitoring::finding_events,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -96,6 +108,7 @@ use crate::ui;
         (name = "operations", description = "Health, metrics, this document, the caller and the audit log"),
         (name = "sboms", description = "SBOMs and SWID tags of offering releases, validation, export, diff, configuration baselines"),
         (name = "dependency-track", description = "Dependency-Track compatible BOM upload (X-Api-Key or Bearer)"),
+        (name = "monitoring", description = "Vulnerability findings, VEX triage, advisories, feeds and CI scans"),
     )
 )]
 struct ApiDoc;
@@ -220,6 +233,18 @@ fn route_table() -> RouteTable {
         .add_upload(M::POST, "/api/v1/bom", UploadEvidence, sboms::dt_post_bom)
         .add(M::GET, "/api/v1/bom/token/{uuid}", UploadEvidence, sboms::dt_token)
         .add(M::GET, "/api/v1/event/token/{uuid}", UploadEvidence, sboms::dt_event_token)
+        .add(M::GET, "/api/v1/findings", ReadRegistry, monitoring::list_findings)
+        .add(M::GET, "/api/v1/findings/{id}", ReadRegistry, monitoring::get_finding)
+        .add(M::POST, "/api/v1/findings/triage", Triage, monitoring::triage_findings)
+        .add(M::GET, "/api/v1/vulnerabilities/{id}", ReadRegistry, monitoring::get_vulnerability)
+        .add(M::GET, "/api/v1/advisories/{id}", ReadRegistry, monitoring::get_advisory)
+        .add(M::GET, "/api/v1/feeds", ReadInternal, monitoring::feed_status)
+        .add_upload(M::POST, "/api/v1/feeds/osv", ManageFeeds, monitoring::import_osv)
+        .add_upload(M::POST, "/api/v1/feeds/kev", ManageFeeds, monitoring::import_kev)
+        .add_upload(M::POST, "/api/v1/releases/{id}/vex", Triage, monitoring::import_vex)
+        .add(M::GET, "/api/v1/releases/{id}/vex", ReadRegistry, monitoring::export_vex)
+        .add_upload(M::POST, "/api/v1/scan", ReadRegistry, monitoring::scan)
+        .add(M::GET, "/api/v1/finding-events", ReadInternal, monitoring::finding_events)
         .add(M::GET, "/healthz", Public, system::healthz)
         .add(M::GET, "/metrics", Operate, system::metrics)
         .add(M::GET, "/openapi.json", Public, system::openapi)

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod graph;
 pub mod model;
+pub mod monitoring;
 pub mod offerings;
 pub mod sboms;
 pub mod services;
