@@ -39,6 +39,8 @@ pub enum Format {
     Jsonl,
     /// Comma-separated values (`audit export` only).
     Csv,
+    /// SARIF 2.1.0 (`scan` only).
+    Sarif,
 }
 
 /// The commands.
@@ -79,6 +81,30 @@ pub enum Command {
     /// Secure configuration baselines of offerings.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Version ordering per ecosystem (see docs/monitoring.md). Needs no database.
+    #[command(subcommand)]
+    Version(VersionCommand),
+    /// Advisory feeds: OSV and the CISA KEV catalogue.
+    #[command(subcommand)]
+    Feeds(FeedsCommand),
+    /// Matches an SBOM (any supported format) against the stored advisories without storing
+    /// it: the CI gate. `--format table|json|sarif`.
+    #[command(after_help = "Exit codes: 0 no finding at or above --fail-on (or no --fail-on), \
+1 a finding at or above it, 2 unreadable SBOM or other error.\n\n\
+JSON contract: {n_components, n_matchable, n_advisories, findings: [{purl, name, version, id, \
+vulnerability, aliases, verdict, reason, severity, cvss_score, cvss_vector, kev, summary, fixed}]}.")]
+    Scan(ScanArgs),
+    /// Vulnerability findings of offering releases and their VEX triage.
+    #[command(subcommand)]
+    Findings(FindingsCommand),
+    /// A vulnerability by any of its ids: advisories, KEV entry, affected releases.
+    Vuln {
+        /// CVE, GHSA or the feed's id.
+        id: String,
+    },
+    /// VEX documents: apply one to a release's findings, or export a release's decisions.
+    #[command(subcommand)]
+    Vex(VexCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -819,4 +845,169 @@ mod tests {
         // the ones a test happens to run.
         Cli::command().debug_assert();
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VersionCommand {
+    /// Compares two versions in an ecosystem's ordering and prints `<`, `=` or `>`; with
+    /// `--stdin`, reads one `A B` pair a line and prints one answer a line.
+    #[command(after_help = "Ecosystems: npm, cargo/crates.io, hex, semver, go, pypi, maven, nuget, \
+gem/rubygems, composer/packagist, deb/debian/ubuntu, rpm/redhat, apk/alpine, cran, hackage, pub, generic; \
+OSV ecosystem names (`Debian:12`) work too.\n\n\
+Exit codes: 0 compared, 2 unknown ecosystem or a version that does not parse (with --stdin: \
+the line's answer is `error: …` on stdout and the exit code is 2 at the end).")]
+    Cmp {
+        /// The ecosystem.
+        ecosystem: String,
+        /// The first version.
+        #[arg(required_unless_present = "stdin")]
+        a: Option<String>,
+        /// The second version.
+        #[arg(required_unless_present = "stdin")]
+        b: Option<String>,
+        /// Read `A B` pairs from standard input, one a line.
+        #[arg(long, conflicts_with_all = ["a", "b"])]
+        stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedsCommand {
+    /// Imports a feed from a file, a folder (OSV) or an http(s) URL: new and newer advisories
+    /// are stored and the packages they name re-matched; single bad records are reported
+    /// and the rest imported.
+    #[command(after_help = "Exit codes: 0 imported, 1 imported but some records were refused, \
+2 the source is unreadable.")]
+    Import {
+        /// `osv` (a zip of one JSON per advisory, or a folder of them) or `kev` (CISA KEV JSON or CSV).
+        #[arg(value_enum)]
+        feed: FeedKind,
+        /// The file, folder or URL.
+        source: String,
+        /// Largest download, in bytes.
+        #[arg(long, default_value_t = 2 * 1024 * 1024 * 1024)]
+        max_download_bytes: u64,
+    },
+    /// What the store holds of the feeds, and the latest imports.
+    Status,
+}
+
+/// A feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FeedKind {
+    /// OSV advisories.
+    Osv,
+    /// The CISA Known Exploited Vulnerabilities catalogue.
+    Kev,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The SBOM.
+    pub file: PathBuf,
+    /// Exit 1 when an affected finding is at least this severe (`low` … `critical`), or in
+    /// the KEV catalogue (`kev`). Findings without a severity count for `low` only.
+    #[arg(long, value_parser = ["low", "medium", "high", "critical", "kev"])]
+    pub fail_on: Option<String>,
+    /// Also list findings that could not be evaluated and components without a version.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FindingsCommand {
+    /// Lists findings, most urgent first.
+    List {
+        /// Only this offering's (name, `Supplier / Offering` or id).
+        #[arg(long)]
+        offering: Option<String>,
+        /// Only this release of --offering.
+        #[arg(long, requires = "offering")]
+        release: Option<String>,
+        /// At least this severity: low, medium, high, critical.
+        #[arg(long)]
+        severity: Option<String>,
+        /// Only findings in the KEV catalogue.
+        #[arg(long)]
+        kev: bool,
+        /// Only this triage state.
+        #[arg(long)]
+        status: Option<String>,
+        /// Only this verdict: affected, not_evaluable, unknown_version.
+        #[arg(long)]
+        verdict: Option<String>,
+        /// Text in the component or vulnerability.
+        #[arg(long)]
+        search: Option<String>,
+        /// Most findings to list.
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+    },
+    /// One finding and its triage history.
+    Show {
+        /// The finding's id.
+        id: uuid::Uuid,
+    },
+    /// Records a VEX triage decision for findings.
+    Triage {
+        /// The findings' ids.
+        #[arg(required = true)]
+        ids: Vec<uuid::Uuid>,
+        /// under_investigation, affected, fixed or not_affected.
+        #[arg(long)]
+        status: String,
+        /// Required with not_affected: component_not_present, vulnerable_code_not_present,
+        /// vulnerable_code_not_in_execute_path, vulnerable_code_cannot_be_controlled_by_adversary,
+        /// inline_mitigations_already_exist.
+        #[arg(long)]
+        justification: Option<String>,
+        /// With affected: can_not_fix, will_not_fix, update, rollback, workaround_available.
+        #[arg(long)]
+        response: Option<String>,
+        /// Why.
+        #[arg(long)]
+        detail: Option<String>,
+        /// Also every other release of the offering with the same package version.
+        #[arg(long)]
+        all_releases: bool,
+    },
+    /// Re-matches a release (or every release) against the stored advisories now.
+    Rematch {
+        /// The offering.
+        #[arg(long)]
+        offering: String,
+        /// The release.
+        #[arg(long)]
+        release: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VexCommand {
+    /// Applies a CycloneDX VEX, OpenVEX or CSAF VEX document to a release's findings.
+    Import {
+        /// The document.
+        file: PathBuf,
+        /// The offering.
+        #[arg(long)]
+        offering: String,
+        /// The release.
+        #[arg(long)]
+        release: String,
+    },
+    /// Writes a release's triage decisions as CycloneDX VEX or OpenVEX.
+    Export {
+        /// The offering.
+        #[arg(long)]
+        offering: String,
+        /// The release.
+        #[arg(long)]
+        release: String,
+        /// cyclonedx or openvex.
+        #[arg(long = "as", default_value = "cyclonedx")]
+        export_as: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }

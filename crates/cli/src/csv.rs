@@ -162,7 +162,7 @@ pub async fn import(store: Arc<dyn Store>, format: Format, args: ImportArgs, tab
     } else {
         // Nothing written because of bad input: the report is the error, exit 2.
         match format {
-            Format::Json | Format::Jsonl => print(format, &outcome, text)?,
+            Format::Json | Format::Jsonl | Format::Sarif => print(format, &outcome, text)?,
             Format::Table | Format::Csv => eprint!("{}", text()),
         }
         Err(anyhow::anyhow!("import refused: {}, nothing written", bad_rows(outcome.problems.len())))

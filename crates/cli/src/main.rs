@@ -8,6 +8,7 @@ mod audit;
 mod csv;
 mod demo;
 mod graph;
+mod monitoring;
 mod output;
 mod progress;
 mod registry;
@@ -65,6 +66,12 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     {
         bail!("--format jsonl and csv apply to `audit export` only; use table or json");
     }
+    if format == Format::Sarif && !matches!(cli.command, Command::Scan(_)) {
+        bail!("--format sarif applies to `scan` only; use table or json");
+    }
+    if let Command::Version(command) = cli.command {
+        return monitoring::version(command);
+    }
     if sbom::needs_no_store(&cli.command) {
         return sbom::run_offline(format, cli.command).await;
     }
@@ -83,7 +90,12 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Audit(c) => audit::run(store, format, c).await,
         Command::Sbom(c) => sbom::sbom(store, format, c).await,
         Command::Config(c) => sbom::config(store, format, c).await,
-        Command::Purl(_) => bail!("internal: purl commands run without the database"),
+        Command::Feeds(c) => monitoring::feeds(store, format, c).await,
+        Command::Scan(args) => monitoring::scan(store, format, args).await,
+        Command::Findings(c) => monitoring::findings(store, format, c).await,
+        Command::Vuln { id } => monitoring::vuln(store, format, id).await,
+        Command::Vex(c) => monitoring::vex(store, format, c).await,
+        Command::Purl(_) | Command::Version(_) => bail!("internal: this command runs without the database"),
     }
 }
 

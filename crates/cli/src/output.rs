@@ -59,7 +59,7 @@ pub fn print<T: Serialize>(format: Format, json: &T, table: impl FnOnce() -> Str
     let text = match format {
         // JSON Lines and CSV are refused before any command runs, except by `audit export`,
         // which writes its own.
-        Format::Json | Format::Jsonl => {
+        Format::Json | Format::Jsonl | Format::Sarif => {
             let mut s = serde_json::to_string_pretty(json)?;
             s.push('\n');
             s

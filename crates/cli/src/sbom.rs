@@ -32,7 +32,7 @@ pub fn needs_no_store(command: &crate::args::Command) -> bool {
     )
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>> {
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
     let metadata = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if metadata.len() > MAX_FILE_BYTES {
         bail!("{} has {} bytes, more than the limit of {MAX_FILE_BYTES}", path.display(), metadata.len());

@@ -33,11 +33,7 @@ const DATA_DISAGREEMENTS: &[(&str, &str, &str)] = &[
         "3.1.2",
         "one range holds overlapping intervals (introduced 0 to fixed 3.1.1 and introduced 3.1.1 to fixed 3.1.3); the OSV specification evaluates a range as one list of events sorted by version, so 3.1.2 falls after the first fix",
     ),
-    (
-        "PYSEC-2023-177",
-        "23.9.0",
-        "the range says fixed 23.9.0, yet the list names 23.9.0 itself as affected",
-    ),
+    ("PYSEC-2023-177", "23.9.0", "the range says fixed 23.9.0, yet the list names 23.9.0 itself as affected"),
     (
         "PYSEC-2023-177",
         "23.9.0.post1",

@@ -8,9 +8,9 @@ mod extract;
 mod launch;
 mod metrics;
 mod middleware;
+pub mod monitoring;
 mod router;
 mod state;
-pub mod monitoring;
 pub mod transparency;
 pub mod ui;
 

@@ -88,7 +88,9 @@ fn new_finding(index: &AdvisoryIndex, component: ComponentId, m: &Match, kev: &H
     let (verdict, reason) = verdict_with_reason(&m.verdict, index.advisory(&m.advisory_id));
     let reason = match (reason, m.release_assumed) {
         (r, false) => r,
-        (Some(r), true) => Some(format!("{r}; the component names no distribution release, so every release's advisories apply")),
+        (Some(r), true) => {
+            Some(format!("{r}; the component names no distribution release, so every release's advisories apply"))
+        }
         (None, true) => Some("the component names no distribution release, so every release's advisories apply".into()),
     };
     NewFinding {
@@ -126,9 +128,14 @@ fn range_text(advisory: &Advisory, index: usize) -> Option<String> {
         .events
         .iter()
         .flat_map(|e| {
-            [("introduced", &e.introduced), ("fixed", &e.fixed), ("last_affected", &e.last_affected), ("limit", &e.limit)]
-                .into_iter()
-                .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name} {v}")))
+            [
+                ("introduced", &e.introduced),
+                ("fixed", &e.fixed),
+                ("last_affected", &e.last_affected),
+                ("limit", &e.limit),
+            ]
+            .into_iter()
+            .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name} {v}")))
         })
         .collect();
     Some(format!("in the {} range: {}", range.kind, events.join(", ")))
@@ -142,9 +149,10 @@ pub fn verdict_with_reason(verdict: &Verdict, advisory: Option<&Advisory>) -> (S
         Verdict::Affected { by: AffectedBy::Listed } => {
             ("affected".into(), Some("named in the advisory's list of affected versions".into()))
         }
-        Verdict::Affected { by: AffectedBy::Range(i) } => {
-            ("affected".into(), advisory.and_then(|a| range_text(a, *i)).or_else(|| Some(format!("in range {}", i + 1))))
-        }
+        Verdict::Affected { by: AffectedBy::Range(i) } => (
+            "affected".into(),
+            advisory.and_then(|a| range_text(a, *i)).or_else(|| Some(format!("in range {}", i + 1))),
+        ),
         Verdict::NotEvaluable { reason } => ("not_evaluable".into(), Some(reason.clone())),
         Verdict::UnknownVersion => ("unknown_version".into(), Some("the component has no version".into())),
     }
@@ -155,8 +163,7 @@ pub fn verdict_with_reason(verdict: &Verdict, advisory: Option<&Advisory>) -> (S
 pub async fn match_release(store: &dyn Store, release: ReleaseId) -> Result<MatchOutcome, StoreError> {
     sync_component_packages(store).await?;
     let components = store.release_components(release).await?;
-    let names: Vec<String> =
-        components.iter().filter_map(package_name).collect::<HashSet<_>>().into_iter().collect();
+    let names: Vec<String> = components.iter().filter_map(package_name).collect::<HashSet<_>>().into_iter().collect();
     let index = index_for_names(store, &names).await?;
     let kev = store.kev_ids().await?;
     let findings = findings_for(&index, &components, &kev);
@@ -274,7 +281,13 @@ pub async fn scan(store: &dyn Store, sbom: &chainward_core::sbom::Sbom) -> Resul
         }
     }
     report.findings.sort_by(|a, b| {
-        let rank = |f: &ScanFinding| (u8::from(f.verdict == "affected"), f.kev, chainward_store::monitoring::severity_rank(f.severity.as_deref()));
+        let rank = |f: &ScanFinding| {
+            (
+                u8::from(f.verdict == "affected"),
+                f.kev,
+                chainward_store::monitoring::severity_rank(f.severity.as_deref()),
+            )
+        };
         rank(b).cmp(&rank(a)).then_with(|| a.purl.cmp(&b.purl)).then_with(|| a.id.cmp(&b.id))
     });
     Ok(report)
@@ -289,12 +302,8 @@ fn scan_finding(
 ) -> ScanFinding {
     let advisory = index.advisory(&m.advisory_id);
     let severity = advisory.map(advisory_severity);
-    let mut aliases: Vec<String> = index
-        .group(&m.vulnerability)
-        .into_iter()
-        .filter(|id| *id != m.advisory_id)
-        .map(str::to_owned)
-        .collect();
+    let mut aliases: Vec<String> =
+        index.group(&m.vulnerability).into_iter().filter(|id| *id != m.advisory_id).map(str::to_owned).collect();
     aliases.sort();
     aliases.dedup();
     let (verdict, reason) = verdict_with_reason(&m.verdict, advisory);
@@ -380,9 +389,8 @@ pub type Progress = Box<dyn Fn(u64) + Send + Sync>;
 /// (`2024-01-01T00:00:00Z` and `…00.5Z` otherwise sort wrongly); unreadable text is kept.
 pub fn canonical_time(text: &str) -> String {
     use time::format_description::well_known::Rfc3339;
-    const CANONICAL: &[time::format_description::BorrowedFormatItem<'_>] = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:9]Z"
-    );
+    const CANONICAL: &[time::format_description::BorrowedFormatItem<'_>] =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:9]Z");
     time::OffsetDateTime::parse(text.trim(), &Rfc3339)
         .ok()
         .and_then(|t| t.to_offset(time::UtcOffset::UTC).format(CANONICAL).ok())
@@ -510,7 +518,10 @@ pub async fn import_osv(
     }
     let summary = reader
         .await
-        .map_err(|_| FeedError::Source { code: "source-unreadable", message: "the reader stopped unexpectedly".into() })?
+        .map_err(|_| FeedError::Source {
+            code: "source-unreadable",
+            message: "the reader stopped unexpectedly".into(),
+        })?
         .map_err(|e| FeedError::Source { code: e.code(), message: e.to_string() })?;
     let mut names: Vec<String> = names.into_iter().collect();
     names.sort();
@@ -664,8 +675,8 @@ pub async fn release_findings(
     store: &dyn Store,
     release: ReleaseId,
 ) -> Result<Vec<chainward_store::monitoring::Finding>, StoreError> {
-    use chainward_store::monitoring::FindingFilter;
     use chainward_store::Page;
+    use chainward_store::monitoring::FindingFilter;
     let filter = FindingFilter { release: Some(release), include_inactive: true, ..FindingFilter::default() };
     let mut out = Vec::new();
     loop {
@@ -732,7 +743,9 @@ pub async fn apply_vex(
         .collect();
     let component_keys: Vec<(Option<String>, Option<String>)> = findings
         .iter()
-        .map(|f| (f.purl.as_deref().and_then(|p| purl_key(p, false)), f.purl.as_deref().and_then(|p| purl_key(p, true))))
+        .map(|f| {
+            (f.purl.as_deref().and_then(|p| purl_key(p, false)), f.purl.as_deref().and_then(|p| purl_key(p, true)))
+        })
         .collect();
     let mut report = VexApplyReport {
         format: match document.format {
@@ -753,7 +766,11 @@ pub async fn apply_vex(
                 .iter()
                 .filter_map(|p| p.purl.clone().or_else(|| p.cpe.clone()).or_else(|| p.name.clone()))
                 .collect();
-            format!("{} for {}", statement.vulnerability, if products.is_empty() { "the product".into() } else { products.join(", ") })
+            format!(
+                "{} for {}",
+                statement.vulnerability,
+                if products.is_empty() { "the product".into() } else { products.join(", ") }
+            )
         };
         if let Err(error) = statement.triage.check() {
             report.refused.push(format!("{}: {error}", describe()));

@@ -12,8 +12,8 @@ use chainward_core::model::*;
 use chainward_core::sbom::Sbom;
 
 mod error;
-mod postgres;
 pub mod monitoring;
+mod postgres;
 pub mod sbom;
 mod shared;
 mod sqlite;
@@ -405,11 +405,8 @@ pub trait Store: Send + Sync + 'static {
     /// `new_finding` events), refreshed ones, and ones no longer produced made inactive.
     async fn apply_matches(&self, runs: Vec<monitoring::MatchRun>) -> Result<monitoring::MatchOutcome>;
     /// Findings within reach, most urgent first.
-    async fn list_findings(
-        &self,
-        filter: &monitoring::FindingFilter,
-        page: Page,
-    ) -> Result<Paged<monitoring::Finding>>;
+    async fn list_findings(&self, filter: &monitoring::FindingFilter, page: Page)
+    -> Result<Paged<monitoring::Finding>>;
     /// One finding within reach and its triage history.
     async fn get_finding(&self, id: uuid::Uuid) -> Result<(monitoring::Finding, Vec<monitoring::TriageEntry>)>;
     /// Records a triage decision for findings within reach, audited per finding.

@@ -12,8 +12,8 @@
 //! the number list (`6.6.2p1` < `6.6.2p2`), a bad token at a `-` ends the comparison
 //! (`1-ruff1` equals `1-ruff2`), and any other bad token orders by its remaining text.
 
-use crate::digits::{split_digits, Digits};
 use crate::VersionError;
+use crate::digits::{Digits, split_digits};
 
 /// A number after the first one: leading-zero numbers compare as text and before the
 /// others (they start with `0`, the least digit).

@@ -6,7 +6,7 @@
 
 use std::cmp::Ordering;
 
-use crate::digits::{split_digits, Digits};
+use crate::digits::{Digits, split_digits};
 use crate::{Scheme, VersionError};
 
 /// One non-digit run then one digit run of a `verrevcmp` string.

@@ -38,7 +38,10 @@ impl Version {
             }
         }
         if parts.is_empty() {
-            return Err(VersionError::Invalid { scheme: crate::Scheme::Generic, reason: "no digits or letters".into() });
+            return Err(VersionError::Invalid {
+                scheme: crate::Scheme::Generic,
+                reason: "no digits or letters".into(),
+            });
         }
         Ok(Version { parts })
     }

@@ -21,7 +21,6 @@ pub mod rubygems;
 pub mod semver;
 pub mod vers;
 
-
 /// Longest version string any scheme accepts; longer input is refused, not parsed.
 pub const MAX_VERSION_LEN: usize = 256;
 

@@ -181,7 +181,9 @@ fn decode_version(text: &str) -> Result<String, VersError> {
                 return Err(VersError::NotCanonical("invalid percent-encoding in version".into()));
             }
             let (Some(h), Some(l)) = (hex_value(high), hex_value(low)) else {
-                return Err(VersError::NotCanonical("percent-encoding in version is not canonical (lower-case hex)".into()));
+                return Err(VersError::NotCanonical(
+                    "percent-encoding in version is not canonical (lower-case hex)".into(),
+                ));
             };
             let decoded = h * 16 + l;
             if decoded.is_ascii() && !MUST_ENCODE.contains(&decoded) {
@@ -194,7 +196,10 @@ fn decode_version(text: &str) -> Result<String, VersError> {
             at += 3;
         } else {
             if MUST_ENCODE.contains(&byte) {
-                return Err(VersError::NotCanonical(format!("{:?} in a version must be percent-encoded", char::from(byte))));
+                return Err(VersError::NotCanonical(format!(
+                    "{:?} in a version must be percent-encoded",
+                    char::from(byte)
+                )));
             }
             out.push(byte);
             at += 1;
@@ -338,7 +343,9 @@ impl VersRange {
         }
         let keys = list.iter().map(|c| comparison.key(&c.version)).collect::<Result<Vec<_>, _>>()?;
         let mut pairs: Vec<(Constraint, Key)> = list.into_iter().zip(keys).collect();
-        stable_sort(&mut pairs, |a, b| a.1.compare(&b.1).then_with(|| a.0.comparator.rank().cmp(&b.0.comparator.rank())));
+        stable_sort(&mut pairs, |a, b| {
+            a.1.compare(&b.1).then_with(|| a.0.comparator.rank().cmp(&b.0.comparator.rank()))
+        });
         let (list, keys) = pairs.into_iter().unzip();
         Ok(VersRange { vers_type, comparison, constraints: Some(list), keys })
     }
@@ -432,10 +439,8 @@ impl VersRange {
                 return Ok(false);
             }
         }
-        let bounds: Vec<&(&Constraint, &Key)> = items
-            .iter()
-            .filter(|(c, _)| !matches!(c.comparator, Comparator::Equal | Comparator::NotEqual))
-            .collect();
+        let bounds: Vec<&(&Constraint, &Key)> =
+            items.iter().filter(|(c, _)| !matches!(c.comparator, Comparator::Equal | Comparator::NotEqual)).collect();
         match bounds.as_slice() {
             [] => {
                 let only_exclusions = items.iter().all(|(c, _)| c.comparator == Comparator::NotEqual);

@@ -10,11 +10,7 @@ use chainward_versions::{Scheme, Version};
 use proptest::prelude::*;
 
 fn number() -> impl Strategy<Value = String> {
-    prop_oneof![
-        "[0-9]{1,3}",
-        "0[0-9]{1,2}",
-        "[1-9][0-9]{20,30}",
-    ]
+    prop_oneof!["[0-9]{1,3}", "0[0-9]{1,2}", "[1-9][0-9]{20,30}",]
 }
 
 fn dotted(max: usize) -> impl Strategy<Value = String> {
@@ -91,7 +87,8 @@ fn pub_version() -> impl Strategy<Value = String> {
 }
 
 fn check_laws(scheme: Scheme, a: &str, b: &str, c: &str) -> Result<(), TestCaseError> {
-    let (Ok(x), Ok(y), Ok(z)) = (Version::parse(scheme, a), Version::parse(scheme, b), Version::parse(scheme, c)) else {
+    let (Ok(x), Ok(y), Ok(z)) = (Version::parse(scheme, a), Version::parse(scheme, b), Version::parse(scheme, c))
+    else {
         return Ok(());
     };
     prop_assert_eq!(x.cmp(&y), y.cmp(&x).reverse(), "antisymmetry {} {}", a, b);

@@ -6,8 +6,8 @@
 
 use std::cmp::Ordering;
 
-use chainward_versions::vers::{compare_versions, VersRange};
-use chainward_versions::{compare, Scheme};
+use chainward_versions::vers::{VersRange, compare_versions};
+use chainward_versions::{Scheme, compare};
 use serde_json::Value;
 
 use crate::data_dir;
@@ -61,11 +61,8 @@ fn placeholder_schemes() -> Vec<Scheme> {
 /// The scheme a case's vers type is ordered by, if it is one of the crate's schemes.
 fn case_scheme(case: &Value) -> Option<Scheme> {
     let input = &case["input"];
-    let vers_type = input["input_scheme"]
-        .as_str()
-        .or_else(|| input["scheme"].as_str())
-        .map(str::to_owned)
-        .or_else(|| {
+    let vers_type =
+        input["input_scheme"].as_str().or_else(|| input["scheme"].as_str()).map(str::to_owned).or_else(|| {
             let text = input.as_str().or_else(|| input["vers"].as_str())?;
             Some(text.strip_prefix("vers:")?.split('/').next()?.to_owned())
         })?;
@@ -130,11 +127,16 @@ fn run_case(case: &Value) -> Result<(), String> {
             let version = input["version"].as_str().unwrap();
             let range = if required { VersRange::parse(vers) } else { VersRange::parse_and_sort(vers) };
             let got = range.and_then(|r| r.contains(version));
-            if got == Ok(expected.as_bool().unwrap()) { Ok(()) } else { Err(format!("{vers} ∋ {version}: got {got:?}")) }
+            if got == Ok(expected.as_bool().unwrap()) {
+                Ok(())
+            } else {
+                Err(format!("{vers} ∋ {version}: got {got:?}"))
+            }
         }
         "comparison" | "equality" => {
             let scheme = input["input_scheme"].as_str().unwrap();
-            let versions: Vec<&str> = input["versions"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+            let versions: Vec<&str> =
+                input["versions"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
             if test_type == "equality" {
                 let [a, b] = versions[..] else { return Err("equality needs two versions".into()) };
                 let got = compare_versions(scheme, a, b).map(|o| o == Ordering::Equal);
@@ -219,7 +221,9 @@ fn every_vers_spec_case_passes_or_is_a_named_spec_contradiction() {
     }
     println!("named spec contradictions: {}", SPEC_CONTRADICTIONS.len());
     if pending > 0 {
-        println!("PENDING: {pending} failing cases use placeholder schemes {placeholders:?}; not asserted until they land");
+        println!(
+            "PENDING: {pending} failing cases use placeholder schemes {placeholders:?}; not asserted until they land"
+        );
     }
     assert_eq!(all_failures, 0, "vers-spec cases fail");
 }

@@ -197,8 +197,7 @@ pub async fn triage_findings(db: Db, ApiJson(body): ApiJson<TriageBody>) -> Resu
             });
         }
     };
-    let outcome =
-        db.triage(TriageRequest { findings: body.findings, triage, scope, source: "user".into() }).await?;
+    let outcome = db.triage(TriageRequest { findings: body.findings, triage, scope, source: "user".into() }).await?;
     Ok(Json(serde_json::to_value(outcome).map_err(ApiError::internal)?))
 }
 
@@ -213,7 +212,8 @@ pub async fn get_vulnerability(db: Db, ApiPath(id): ApiPath<String>) -> Result<J
     let id = id.trim().to_owned();
     let advisories = db.advisories_known_as(&id).await?;
     let filter = FindingFilter { vulnerability: Some(id.clone()), ..FindingFilter::default() };
-    let findings = db.list_findings(&filter, chainward_store::Page { offset: 0, limit: chainward_store::Page::MAX_LIMIT }).await?;
+    let findings =
+        db.list_findings(&filter, chainward_store::Page { offset: 0, limit: chainward_store::Page::MAX_LIMIT }).await?;
     let mut kev = Vec::new();
     let mut ids: Vec<String> = std::iter::once(id.clone())
         .chain(advisories.iter().flat_map(|a| std::iter::once(a.id.clone()).chain(a.aliases.iter().cloned())))

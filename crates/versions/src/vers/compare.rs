@@ -4,7 +4,7 @@
 
 use std::cmp::Ordering;
 
-use crate::digits::{split_digits, Digits};
+use crate::digits::{Digits, split_digits};
 use crate::{Scheme, Version};
 
 use super::VersError;
@@ -85,9 +85,13 @@ impl Comparison {
             }
             Comparison::Alpm => Key::Alpm(text.to_owned()),
             Comparison::Conan => Key::Conan(ConanVersion::parse(text)),
-            Comparison::Gentoo => Key::Gentoo(GentooVersion::parse(text).ok_or_else(|| invalid("not a gentoo version"))?),
+            Comparison::Gentoo => {
+                Key::Gentoo(GentooVersion::parse(text).ok_or_else(|| invalid("not a gentoo version"))?)
+            }
             Comparison::Openssl => Key::Openssl(openssl_key(text).ok_or_else(|| invalid("not an openssl version"))?),
-            Comparison::Datetime => Key::Datetime(datetime_key(text).ok_or_else(|| invalid("not an RFC 3339 timestamp"))?),
+            Comparison::Datetime => {
+                Key::Datetime(datetime_key(text).ok_or_else(|| invalid("not an RFC 3339 timestamp"))?)
+            }
             Comparison::Intdot => Key::Intdot(intdot_key(text).ok_or_else(|| invalid("not dotted integers"))?),
             Comparison::Lexicographic => Key::Lexicographic(text.to_owned()),
             Comparison::Star => return Err(invalid("this type has no versions, only `*`")),

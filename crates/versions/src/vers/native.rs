@@ -2,7 +2,7 @@
 //! ecosystem's shorthand (`^`, `~`, `~>`, `x` ranges, intervals, `X+`) into plain
 //! comparators; the range sorts them by version and keeps them otherwise as produced.
 
-use super::{Comparator, Constraint, VersError, VersRange, MAX_VERS_LEN};
+use super::{Comparator, Constraint, MAX_VERS_LEN, VersError, VersRange};
 
 fn failure(native: &str, reason: &str) -> VersError {
     VersError::Native { native: native.to_owned(), reason: reason.to_owned() }
@@ -25,7 +25,12 @@ pub(super) fn from_native(vers_type: &str, native: &str) -> Result<VersRange, Ve
         "pypi" => pypi(native)?,
         "nginx" => nginx(native)?,
         "openssl" => Some(
-            native.split(',').map(str::trim).filter(|v| !v.is_empty()).map(|v| constraint(Comparator::Equal, v)).collect(),
+            native
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| constraint(Comparator::Equal, v))
+                .collect(),
         ),
         _ => return Err(failure(native, "no native notation known for this type")),
     };
@@ -125,7 +130,8 @@ impl Partial {
             }
         }
         let slot = numbers.get_mut(index).ok_or_else(|| failure(native, "nothing to bump"))?;
-        *slot = self.numbers.get(index).copied().unwrap_or(0).checked_add(1).ok_or_else(|| failure(native, "overflow"))?;
+        *slot =
+            self.numbers.get(index).copied().unwrap_or(0).checked_add(1).ok_or_else(|| failure(native, "overflow"))?;
         Ok(Partial::version(numbers))
     }
 }
@@ -164,7 +170,12 @@ fn npm(native: &str) -> Result<Option<Vec<Constraint>>, VersError> {
                 }
                 _ => {
                     let comparator = comparator_of(op).ok_or_else(|| failure(native, "unknown operator"))?;
-                    let wildcard = version.split(['-', '+']).next().unwrap_or_default().split('.').any(|p| matches!(p, "x" | "X" | "*"));
+                    let wildcard = version
+                        .split(['-', '+'])
+                        .next()
+                        .unwrap_or_default()
+                        .split('.')
+                        .any(|p| matches!(p, "x" | "X" | "*"));
                     if !wildcard || partial.given == 0 {
                         if partial.given == 0 {
                             if matches!(comparator, Comparator::Less | Comparator::Greater) {
@@ -263,12 +274,14 @@ fn gem(native: &str) -> Result<Option<Vec<Constraint>>, VersError> {
             return Err(failure(native, "empty requirement"));
         }
         if op == "~>" {
-            let mut numbers: Vec<&str> = version.split('.').take_while(|p| p.bytes().all(|b| b.is_ascii_digit())).collect();
+            let mut numbers: Vec<&str> =
+                version.split('.').take_while(|p| p.bytes().all(|b| b.is_ascii_digit())).collect();
             if numbers.len() > 1 {
                 numbers.pop();
             }
             let last = numbers.pop().ok_or_else(|| failure(native, "`~>` needs a number"))?;
-            let bumped = last.parse::<u64>().ok().and_then(|n| n.checked_add(1)).ok_or_else(|| failure(native, "bad number"))?;
+            let bumped =
+                last.parse::<u64>().ok().and_then(|n| n.checked_add(1)).ok_or_else(|| failure(native, "bad number"))?;
             numbers.push("");
             let prefix = numbers.join(".");
             out.push(constraint(Comparator::GreaterOrEqual, version));
@@ -358,8 +371,10 @@ fn nginx(native: &str) -> Result<Option<Vec<Constraint>>, VersError> {
     let mut out = Vec::new();
     for part in native.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         if let Some(version) = part.strip_suffix('+') {
-            let numbers: Vec<u64> =
-                version.split('.').map(|n| n.parse().map_err(|_| failure(native, "bad number"))).collect::<Result<_, _>>()?;
+            let numbers: Vec<u64> = version
+                .split('.')
+                .map(|n| n.parse().map_err(|_| failure(native, "bad number")))
+                .collect::<Result<_, _>>()?;
             out.push(constraint(Comparator::GreaterOrEqual, version));
             if let [major, minor, ..] = numbers.as_slice()
                 && minor % 2 == 0
