@@ -939,6 +939,10 @@ pub enum FindingsCommand {
         /// Text in the component or vulnerability.
         #[arg(long)]
         search: Option<String>,
+        /// Also findings the latest match no longer produces (fixed by an upgrade, advisory
+        /// withdrawn).
+        #[arg(long)]
+        all: bool,
         /// Most findings to list.
         #[arg(long, default_value_t = 100)]
         limit: u64,

@@ -172,6 +172,17 @@ fn print_import(format: Format, import: &FeedImport) -> Result<()> {
             import.n_errors,
             import.n_new_findings
         );
+        if let Some(warnings) =
+            import.report.get("record_warnings").and_then(|e| e.as_array()).filter(|e| !e.is_empty())
+        {
+            text.push_str(&format!("{} records kept with warnings:\n", warnings.len()));
+            let mut table = Table::new(&["entry", "code", "warning"]);
+            for w in warnings.iter().take(20) {
+                let field = |name: &str| w.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+                table.row(vec![field("entry"), field("code"), field("message")]);
+            }
+            text.push_str(&table.render());
+        }
         if let Some(errors) = import.report.get("errors").and_then(|e| e.as_array()).filter(|e| !e.is_empty()) {
             let mut table = Table::new(&["entry", "code", "problem"]);
             for e in errors.iter().take(50) {
@@ -276,7 +287,7 @@ fn findings_table(findings: &[Finding]) -> String {
 /// `chainward findings`.
 pub async fn findings(store: Arc<dyn Store>, format: Format, command: FindingsCommand) -> Result<Outcome> {
     match command {
-        FindingsCommand::List { offering, release, severity, kev, status, verdict, search, limit } => {
+        FindingsCommand::List { offering, release, severity, kev, status, verdict, search, all, limit } => {
             let query = chainward_server::api::monitoring::FindingQuery {
                 severity,
                 kev: kev.then_some(true),
@@ -286,6 +297,7 @@ pub async fn findings(store: Arc<dyn Store>, format: Format, command: FindingsCo
                 ..Default::default()
             };
             let mut filter = chainward_server::api::monitoring::finding_filter(&query).map_err(|e| anyhow!("{e}"))?;
+            filter.include_inactive = all;
             if let Some(offering) = &offering {
                 let found = store.find_offering(offering).await?;
                 filter.offering = Some(found.id);
@@ -406,6 +418,12 @@ pub async fn vuln(store: Arc<dyn Store>, format: Format, id: String) -> Result<O
         let mut by_offering: HashMap<(String, String), usize> = HashMap::new();
         for f in &findings.items {
             *by_offering.entry((f.supplier_name.clone(), f.offering_name.clone())).or_default() += 1;
+        }
+        let mut offerings: Vec<_> = by_offering.into_iter().collect();
+        offerings.sort();
+        text.push_str(&format!("\naffected offerings: {}\n", offerings.len()));
+        for ((supplier, offering), n) in &offerings {
+            text.push_str(&format!("  {supplier} / {offering}: {n} findings\n"));
         }
         text.push_str(&format!("\n{} findings\n", findings.total));
         text.push_str(&findings_table(&findings.items));

@@ -432,6 +432,33 @@ pub struct RecordProblem {
     pub message: String,
 }
 
+/// What a record that was kept has wrong: the reader's warnings, and every range that
+/// cannot be evaluated whatever the version (`osv-range-not-evaluable`: an event version
+/// that is not one of the ecosystem, `1.0.0.0.0.0-💥`), each naming the entry and where.
+fn record_warnings(parsed: &chainward_formats::feeds::archive::ParsedAdvisory) -> Vec<RecordProblem> {
+    let mut out: Vec<RecordProblem> = parsed
+        .warnings
+        .iter()
+        .map(|w| RecordProblem {
+            entry: parsed.source_name.clone(),
+            code: w.code.to_owned(),
+            message: format!("{}: {} at {}", parsed.advisory.id, w.message, w.path),
+        })
+        .collect();
+    for (i, affected) in parsed.advisory.affected.iter().enumerate() {
+        let Some(package) = &affected.package else { continue };
+        let compiled = chainward_core::vuln::matching::CompiledAffected::compile(&package.ecosystem, affected);
+        for (range, reason) in compiled.broken_ranges() {
+            out.push(RecordProblem {
+                entry: parsed.source_name.clone(),
+                code: "osv-range-not-evaluable".to_owned(),
+                message: format!("{}: /affected/{i}/ranges/{range}: {reason}", parsed.advisory.id),
+            });
+        }
+    }
+    out
+}
+
 /// Imports OSV advisories: stores new and newer records (one transaction per 1,000),
 /// re-matches only the packages they name, and records the import's report (audited).
 /// Records that cannot be read are reported one by one; the rest of the import proceeds.
@@ -460,6 +487,7 @@ pub async fn import_osv(
     let mut n_errors = 0u64;
     let mut n_warnings = 0u64;
     let mut errors: Vec<RecordProblem> = Vec::new();
+    let mut warnings: Vec<RecordProblem> = Vec::new();
     let mut upsert = chainward_store::monitoring::AdvisoryUpsert::default();
     let mut names: HashSet<String> = HashSet::new();
     let mut withdrawn = 0u64;
@@ -473,7 +501,10 @@ pub async fn import_osv(
             match outcome {
                 Ok(parsed) => {
                     n_records += 1;
-                    n_warnings += parsed.warnings.len() as u64;
+                    let record_warnings = record_warnings(&parsed);
+                    n_warnings += record_warnings.len() as u64;
+                    let room = MAX_REPORTED_ERRORS.saturating_sub(warnings.len());
+                    warnings.extend(record_warnings.into_iter().take(room));
                     if parsed.advisory.is_withdrawn() {
                         withdrawn += 1;
                     }
@@ -538,6 +569,7 @@ pub async fn import_osv(
         "new": upsert.new.iter().take(MAX_REPORTED_ERRORS).collect::<Vec<_>>(),
         "updated": upsert.updated.iter().take(MAX_REPORTED_ERRORS).collect::<Vec<_>>(),
         "errors": errors,
+        "record_warnings": warnings,
     });
     let import = chainward_store::monitoring::FeedImport {
         id: uuid::Uuid::now_v7(),

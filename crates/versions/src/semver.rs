@@ -61,6 +61,11 @@ impl SemverKey {
         if !without_v.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
             return Err(VersionError::Invalid { scheme, reason: "does not start with a number".into() });
         }
+        // Lenient as osv-scanner is about the shape, but a version is printable ASCII: a
+        // space, a control character or an emoji is not a version of any semver ecosystem.
+        if let Some(bad) = without_v.chars().find(|c| !c.is_ascii_graphic()) {
+            return Err(VersionError::Invalid { scheme, reason: format!("contains {bad:?}, not a version character") });
+        }
         // Numeric components run until the first byte that is neither a digit nor a dot;
         // empty components (`1..2`) are skipped, as osv-scanner does.
         let core_end = without_v.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(without_v.len());
@@ -130,6 +135,13 @@ mod tests {
 
     fn cmp(a: &str, b: &str) -> Ordering {
         Version::parse(a).unwrap().cmp(&Version::parse(b).unwrap())
+    }
+
+    #[test]
+    fn non_ascii_and_spaces_are_refused() {
+        assert!(Version::parse("1.0.0.0.0.0-💥").is_err());
+        assert!(Version::parse("1.0.0 beta").is_err());
+        assert!(Version::parse("1.0.0-beta+exp.sha.5114f85").is_ok());
     }
 
     #[test]

@@ -312,6 +312,16 @@ impl CompiledAffected {
         self.listed_total
     }
 
+    /// The ranges that cannot be evaluated whatever the version (an event version that is
+    /// not one of the ecosystem, an unknown range type, too many events): index and why.
+    /// Import reports them per record; matching reports them as "not evaluable".
+    pub fn broken_ranges(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.ranges.iter().filter_map(|(index, range)| match range {
+            CompiledRange::Broken(reason) => Some((*index, reason.as_str())),
+            _ => None,
+        })
+    }
+
     /// Evaluates the whole entry for a version: ranges, then the listed versions the ranges
     /// do not cover (a version both listed and in a range is reported as in the range).
     pub fn evaluate(&self, version: &mut ComponentVersion<'_>) -> Option<Verdict> {
