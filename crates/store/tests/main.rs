@@ -209,8 +209,17 @@ stories!(
     regression_two_admins_disabling_each_other_leave_one,
     sbom_ingest_merges_components_and_rebuilds_the_model,
     sbom_scope_and_failed_ingest_write_nothing,
+    advisories_are_stored_incrementally_and_found_by_package_and_alias,
+    findings_appear_are_seen_again_go_and_carry_decisions_to_new_releases,
+    findings_are_confined_to_the_suppliers_scope,
 );
 
+mod monitoring;
+use monitoring::{
+    advisories_are_stored_incrementally_and_found_by_package_and_alias,
+    findings_appear_are_seen_again_go_and_carry_decisions_to_new_releases,
+    findings_are_confined_to_the_suppliers_scope,
+};
 mod sboms;
 use sboms::{sbom_ingest_merges_components_and_rebuilds_the_model, sbom_scope_and_failed_ingest_write_nothing};
 
