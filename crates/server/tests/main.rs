@@ -5,6 +5,7 @@
 
 mod access;
 mod browser;
+mod monitoring_api;
 mod oidc;
 mod pages;
 mod registry_pages;
