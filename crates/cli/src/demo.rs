@@ -155,6 +155,7 @@ pub async fn sboms(store: &dyn Store) -> Result<usize> {
         )
         .await?;
     let mut stored = 0;
+    demo_advisory(store).await?;
     if existing.total == 0 {
         for (release, tampered) in [("2.8.0", false), ("2.9.2", true)] {
             let request = chainward_server::transparency::IngestRequest {
@@ -178,6 +179,24 @@ pub async fn sboms(store: &dyn Store) -> Result<usize> {
             .map_err(|e| anyhow::anyhow!("demo baseline: {e}"))?;
     }
     Ok(stored)
+}
+
+/// One real advisory (axios SSRF, CVE-2024-39338, written as an OSV record in
+/// `docs/examples/`), so the demo shows a finding without any feed imported: the Field
+/// Service App 2.8.0 ships axios 1.6.2, which it affects; 2.9.2 upgraded past the fix. The
+/// SBOMs are matched when ingested; an unchanged advisory is skipped on reload.
+async fn demo_advisory(store: &dyn Store) -> Result<()> {
+    let bytes = include_bytes!("../../../docs/examples/demo-advisory-axios.osv.json");
+    let record =
+        chainward_formats::feeds::osv::parse_record(bytes).map_err(|e| anyhow::anyhow!("demo advisory: {e}"))?;
+    let raw = String::from_utf8_lossy(bytes).into_owned();
+    let row = chainward_server::monitoring::new_advisory(&record.advisory, raw, "chainward demo");
+    let names: Vec<String> = row.packages.iter().map(|(_, name)| name.clone()).collect();
+    let stored = store.upsert_advisories(vec![row]).await?;
+    if !stored.new.is_empty() || !stored.updated.is_empty() {
+        chainward_server::monitoring::rematch_packages(store, &names).await?;
+    }
+    Ok(())
 }
 
 /// A CycloneDX 1.6 SBOM of the demo app's release.

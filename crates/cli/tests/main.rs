@@ -168,6 +168,19 @@ fn demo_stories(s: &Scratch) {
     let paths = s.json(&["graph", "path", "Online Shop", "Siliconia Components", "--from-kind", "service"]);
     assert_eq!(paths["paths"].as_array().unwrap().len(), 2, "{paths}");
 
+    // The demo advisory: axios 1.6.2 in Field Service App 2.8.0 is affected (matched when
+    // the SBOM was ingested), 2.9.2 upgraded past the fix; a reload adds nothing.
+    let findings = s.json(&["findings", "list", "--offering", "Field Service App"]);
+    let found: Vec<(String, String)> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["release_version"].as_str().unwrap().to_owned(), f["purl"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(found, [("2.8.0".to_owned(), "pkg:npm/axios@1.6.2".to_owned())], "{findings:#}");
+    assert_eq!(findings[0]["vulnerability"], "CVE-2024-39338");
+    assert_eq!(findings[0]["severity"], "high");
+
     // A name that is both a service and an offering must be disambiguated.
     let out = s.run(&["graph", "dependents", "Claims Portal"]);
     assert_eq!(out.status.code(), Some(2));
