@@ -105,9 +105,10 @@ fn rule(finding: &SarifFinding) -> Value {
     if finding.kev {
         tags.push("kev".into());
     }
-    let mut properties = json!({"tags": tags});
+    let mut properties = serde_json::Map::new();
+    properties.insert("tags".into(), json!(tags));
     if let Some(score) = finding.cvss_score {
-        properties["security-severity"] = json!(format!("{score:.1}"));
+        properties.insert("security-severity".into(), json!(format!("{score:.1}")));
     }
     json!({
         "id": finding.vulnerability,
