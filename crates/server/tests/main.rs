@@ -5,6 +5,7 @@
 
 mod access;
 mod browser;
+mod findings_pages;
 mod oidc;
 mod pages;
 mod registry_pages;
