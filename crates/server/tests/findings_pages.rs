@@ -95,6 +95,7 @@ async fn the_findings_list_filters_and_pages() -> TestResult {
         (format!("offering={own_o}"), 1),
         (format!("release={own_r}"), 1),
         ("kev=yes".to_owned(), 2),
+        ("kev=no".to_owned(), 0),
         ("severity=critical".to_owned(), 2),
         ("status=under_investigation".to_owned(), 2),
         ("status=not_affected".to_owned(), 0),

@@ -271,7 +271,8 @@ fn finding_query(filters: &Fields) -> Result<FindingQuery, String> {
         supplier: id("supplier", "Supplier")?,
         vulnerability: filters.opt("vulnerability"),
         severity: filters.opt("severity"),
-        kev: filters.opt("kev").map(|_| true),
+        // The checkbox sends `yes`; links may ask for the findings outside the catalogue.
+        kev: filters.opt("kev").map(|k| !matches!(k.as_str(), "no" | "false")),
         status: filters.opt("status"),
         verdict: None,
         include_inactive: Some(filters.get("state") == "all"),
@@ -371,7 +372,7 @@ async fn list_page(
         suppliers: id_choices(suppliers, filters.get("supplier"), "Any supplier"),
         show_suppliers,
         include_gone: filters.get("state") == "all",
-        kev_only: filters.opt("kev").is_some(),
+        kev_only: filters.opt("kev").is_some_and(|k| !matches!(k.as_str(), "no" | "false")),
         release,
         vulnerability: filters.get("vulnerability").trim().to_owned(),
         vulnerability_href: vulnerability_href(filters.get("vulnerability").trim()),
