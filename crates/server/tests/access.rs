@@ -89,6 +89,18 @@ const MATRIX: &[(&str, &str, [Gets; 5])] = &[
     ("POST", "/api/v1/bom", [Yes, Yes, Yes, No, Yes]),
     ("GET", "/api/v1/bom/token/{uuid}", [Yes, Yes, Yes, No, Yes]),
     ("GET", "/api/v1/event/token/{uuid}", [Yes, Yes, Yes, No, Yes]),
+    ("GET", "/api/v1/findings", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/api/v1/findings/{id}", [Yes, Yes, Yes, Yes, Yes]),
+    ("POST", "/api/v1/findings/triage", [Yes, Yes, No, No, Yes]),
+    ("GET", "/api/v1/vulnerabilities/{id}", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/api/v1/advisories/{id}", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/api/v1/feeds", [Yes, Yes, Yes, Yes, No]),
+    ("POST", "/api/v1/feeds/osv", [Yes, Yes, No, No, No]),
+    ("POST", "/api/v1/feeds/kev", [Yes, Yes, No, No, No]),
+    ("POST", "/api/v1/releases/{id}/vex", [Yes, Yes, No, No, Yes]),
+    ("GET", "/api/v1/releases/{id}/vex", [Yes, Yes, Yes, Yes, Yes]),
+    ("POST", "/api/v1/scan", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/api/v1/finding-events", [Yes, Yes, Yes, Yes, No]),
     // ---- web UI ----
     ("GET", "/static/app.css", [Yes, Yes, Yes, Yes, Yes]),
     ("GET", "/static/app.js", [Yes, Yes, Yes, Yes, Yes]),
@@ -128,6 +140,16 @@ const MATRIX: &[(&str, &str, [Gets; 5])] = &[
     ("GET", "/releases/{id}", [Yes, Yes, Yes, Yes, Yes]),
     ("GET", "/releases/{id}/export", [Yes, Yes, Yes, Yes, Yes]),
     ("GET", "/offerings/{id}/diff", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/releases/{id}/vex", [Yes, Yes, Yes, Yes, Yes]),
+    ("POST", "/releases/{id}/vex", [Yes, Yes, No, No, Yes]),
+    ("GET", "/findings", [Yes, Yes, Yes, Yes, Yes]),
+    ("POST", "/findings/triage", [Yes, Yes, No, No, Yes]),
+    ("GET", "/findings/{id}", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/vulnerabilities/{id}", [Yes, Yes, Yes, Yes, Yes]),
+    ("GET", "/feeds", [Yes, Yes, Yes, Yes, No]),
+    ("POST", "/feeds/osv", [Yes, Yes, No, No, No]),
+    ("POST", "/feeds/kev", [Yes, Yes, No, No, No]),
+    ("GET", "/feeds/imports/{id}", [Yes, Yes, Yes, Yes, No]),
     ("GET", "/offerings/{id}/baseline", [Yes, Yes, Yes, Yes, Yes]),
     ("POST", "/offerings/{id}/baseline", [Yes, Yes, No, No, No]),
     ("POST", "/offerings/{id}/config-checks", [Yes, Yes, Yes, No, Yes]),
@@ -206,6 +228,11 @@ pub(crate) struct World {
     pub subcontract: SubcontractId,
     /// An account the admin routes may change without ending a session the matrix uses.
     pub spare: UserId,
+    /// The finding of [`FIXTURE_ADVISORY`] in the own release, and in the other supplier's.
+    pub own_finding: uuid::Uuid,
+    pub other_finding: uuid::Uuid,
+    /// The KEV import that listed [`FIXTURE_CVE`].
+    pub kev_import: uuid::Uuid,
     pub plain: Client,
 }
 
@@ -235,6 +262,58 @@ async fn fixture_sbom(store: &dyn Store, offering: OfferingId, product: &str) ->
         .await
         .map_err(|e| format!("fixture SBOM: {e}"))?;
     Ok(outcome.report.sbom.id)
+}
+
+/// A made-up advisory (well-formed OSV) for the fixture SBOMs' left-pad 1.3.0, known as
+/// [`FIXTURE_CVE`], which a fixture KEV catalogue lists.
+pub(crate) const FIXTURE_ADVISORY: &str = "GHSA-9x9x-9x9x-9x9x";
+pub(crate) const FIXTURE_CVE: &str = "CVE-2099-0001";
+
+/// Stores [`FIXTURE_ADVISORY`], imports a KEV catalogue naming [`FIXTURE_CVE`], and
+/// matches `releases`; returns the KEV import's id.
+async fn fixture_advisory(store: &dyn Store, releases: &[ReleaseId]) -> Result<uuid::Uuid, Error> {
+    let record = json!({
+        "schema_version": "1.6.0",
+        "id": FIXTURE_ADVISORY,
+        "modified": "2099-01-02T00:00:00Z",
+        "published": "2099-01-01T00:00:00Z",
+        "aliases": [FIXTURE_CVE],
+        "summary": "Fixture: padding overflow in left-pad",
+        "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+        "affected": [{
+            "package": {"ecosystem": "npm", "name": "left-pad"},
+            "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.3.1"}]}]
+        }]
+    });
+    let advisory: chainward_core::vuln::osv::Advisory = serde_json::from_value(record.clone())?;
+    let row = chainward_server::monitoring::new_advisory(&advisory, record.to_string(), "fixture");
+    store.upsert_advisories(vec![row]).await?;
+    let kev = json!({
+        "title": "fixture", "catalogVersion": "2099.01.01", "dateReleased": "2099-01-01T00:00:00Z", "count": 1,
+        "vulnerabilities": [{
+            "cveID": FIXTURE_CVE, "vendorProject": "left-pad", "product": "left-pad",
+            "vulnerabilityName": "left-pad padding overflow", "dateAdded": "2099-01-01",
+            "shortDescription": "A fixture.", "requiredAction": "Update to 1.3.1.", "dueDate": "2099-01-22",
+            "knownRansomwareCampaignUse": "Known", "notes": "", "cwes": []
+        }]
+    });
+    let import = chainward_server::monitoring::import_kev(store, kev.to_string().as_bytes(), "fixture-kev.json")
+        .await
+        .map_err(|e| format!("fixture KEV: {e}"))?;
+    for release in releases {
+        chainward_server::monitoring::match_release(store, *release).await?;
+    }
+    Ok(import.id)
+}
+
+/// The one finding of `release`.
+async fn only_finding(store: &dyn Store, release: ReleaseId) -> Result<uuid::Uuid, Error> {
+    let filter = chainward_store::monitoring::FindingFilter { release: Some(release), ..Default::default() };
+    let found = store.list_findings(&filter, chainward_store::Page::default()).await?;
+    match found.items.as_slice() {
+        [one] => Ok(one.id),
+        other => Err(format!("expected one fixture finding in release {release}, found {}", other.len()).into()),
+    }
 }
 
 /// The database URL for a backend: SQLite in memory, or a fresh PostgreSQL database.
@@ -304,6 +383,9 @@ impl World {
             scope: chainward_core::access::Scope::Supplier(own_s.id),
         };
         store.with_caller(own_scope).record_bom_upload(own_upload, Ok(own_sbom)).await?;
+        let kev_import = fixture_advisory(&*store, &[own_r.id, other_r.id]).await?;
+        let own_finding = only_finding(&*store, own_r.id).await?;
+        let other_finding = only_finding(&*store, other_r.id).await?;
 
         let server = launch(config, Arc::clone(&store)).await?;
         let hash = chainward_server::auth::hash_password("a sound test passphrase")?;
@@ -365,6 +447,9 @@ impl World {
             service: service.id,
             subcontract: link.id,
             spare,
+            own_finding,
+            other_finding,
+            kev_import,
             plain,
         })
     }
@@ -414,6 +499,14 @@ impl World {
             pick(self.own_sbom.to_string())
         } else if template.contains("/subcontracts/") {
             pick(self.subcontract.to_string())
+        } else if template.contains("/findings/") {
+            pick(self.own_finding.to_string())
+        } else if template.contains("/vulnerabilities/") {
+            pick(FIXTURE_CVE.to_owned())
+        } else if template.contains("/advisories/") {
+            pick(FIXTURE_ADVISORY.to_owned())
+        } else if template.contains("/feeds/imports/") {
+            pick(self.kev_import.to_string())
         } else if template.contains("/admin/users/") {
             // Changing an account whose session the matrix uses would end that session.
             pick(self.spare.to_string())
@@ -468,7 +561,10 @@ async fn check_matrix(world: &World) -> TestResult {
                         | "/sboms/validate"
                         | "/offerings/{id}/sboms"
                         | "/offerings/{id}/baseline"
-                        | "/offerings/{id}/config-checks" => {
+                        | "/offerings/{id}/config-checks"
+                        | "/feeds/osv"
+                        | "/feeds/kev"
+                        | "/releases/{id}/vex" => {
                             let (_, csrf) = &world.sessions[r];
                             let form = reqwest::multipart::Form::new().text("_csrf", csrf.clone());
                             world.ui(r, Method::POST, &path).multipart(form).send().await?
@@ -662,6 +758,66 @@ async fn cross_supplier_on(postgres: bool) -> TestResult {
     assert!(!page.contains("Other Co"), "the supplier search shows the other supplier");
     let page = w.ui(sup, Method::GET, "/offerings").send().await?.text().await?;
     assert!(!page.contains("Other Product"), "the offering list shows the other supplier's offering");
+    // Monitoring: the other supplier's finding, its release's VEX and its triage answer 404
+    // on the API and in the UI; lists and the vulnerability page show only the own finding.
+    let (own_finding, other_finding) = (w.own_finding, w.other_finding);
+    for (method, path, body) in [
+        (Method::GET, format!("/api/v1/findings/{other_finding}"), None),
+        (
+            Method::POST,
+            "/api/v1/findings/triage".to_owned(),
+            Some(json!({"findings": [other_finding], "status": "fixed", "detail": "not mine"})),
+        ),
+        (Method::GET, format!("/api/v1/releases/{other_r}/vex"), None),
+    ] {
+        let request = api.request(method.clone(), w.url(&path));
+        let request = match body {
+            Some(b) => request.json(&b),
+            None => request,
+        };
+        let response = request.send().await?;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{method} {path} as a supplier user");
+    }
+    let response = api
+        .post(w.url(&format!("/api/v1/releases/{other_r}/vex")))
+        .body(r#"{"@context": "https://openvex.dev/ns/v0.2.0", "statements": []}"#)
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST a VEX to the other supplier's release");
+    let list: Value = api.get(w.url("/api/v1/findings?include_inactive=true")).send().await?.json().await?;
+    assert_eq!(list["total"], 1, "{list}");
+    assert_eq!(list["items"][0]["id"], json!(own_finding), "{list}");
+    let vulnerability: Value =
+        api.get(w.url(&format!("/api/v1/vulnerabilities/{FIXTURE_CVE}"))).send().await?.json().await?;
+    assert_eq!(vulnerability["n_findings"], 1, "{vulnerability}");
+    assert!(!vulnerability.to_string().contains(&other_finding.to_string()), "{vulnerability}");
+    for path in [format!("/findings/{other_finding}"), format!("/releases/{other_r}/vex?format=openvex")] {
+        let response = w.ui(sup, Method::GET, &path).send().await?;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "GET {path}");
+        let body = response.text().await?;
+        assert!(!body.contains("Other Co") && !body.contains("Other Product"), "GET {path} names the other supplier");
+    }
+    let other_id = other_finding.to_string();
+    let response = w
+        .post_form(sup, "/findings/triage", &[("finding", &other_id), ("status", "fixed"), ("detail", "not mine")])
+        .await?;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST /findings/triage for the other supplier's finding");
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", w.sessions[sup].1.clone())
+        .part("file", reqwest::multipart::Part::bytes(b"{}".to_vec()).file_name("vex.json"));
+    let response = w.ui(sup, Method::POST, &format!("/releases/{other_r}/vex")).multipart(form).send().await?;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST /releases/{other_r}/vex");
+    for path in ["/findings?state=all".to_owned(), format!("/vulnerabilities/{FIXTURE_CVE}")] {
+        let response = w.ui(sup, Method::GET, &path).send().await?;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        let body = response.text().await?;
+        assert!(body.contains(&format!("/findings/{own_finding}")), "GET {path} misses the own finding");
+        assert!(!body.contains(&other_id), "GET {path} shows the other supplier's finding");
+        assert!(!body.contains("Other Co") && !body.contains("Other Product"), "GET {path} names the other supplier");
+    }
+    let status = w.store.get_finding(other_finding).await?.0.triage.status;
+    assert_eq!(status, chainward_core::vuln::vex::VexStatus::UnderInvestigation, "the other finding was changed");
+
     // Its own record comes without our people (the RACI owners).
     let mut own = w.store.get_supplier(own_s).await?;
     own.data.owners = serde_json::from_value(

@@ -5,6 +5,7 @@
 
 mod access;
 mod browser;
+mod findings_pages;
 mod monitoring_api;
 mod oidc;
 mod pages;

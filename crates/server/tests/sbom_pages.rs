@@ -49,7 +49,7 @@ fn example(name: &str) -> Result<Vec<u8>, Error> {
 }
 
 /// A multipart upload as role `r`: the CSRF token first, then `fields`, then the file.
-fn upload(
+pub(crate) fn upload(
     w: &World,
     r: usize,
     path: &str,
@@ -66,12 +66,12 @@ fn upload(
     w.ui(r, Method::POST, path).multipart(form)
 }
 
-async fn page(w: &World, r: usize, path: &str) -> Result<(StatusCode, String), Error> {
+pub(crate) async fn page(w: &World, r: usize, path: &str) -> Result<(StatusCode, String), Error> {
     let response = w.ui(r, Method::GET, path).send().await?;
     Ok((response.status(), response.text().await?))
 }
 
-fn location(response: &reqwest::Response) -> String {
+pub(crate) fn location(response: &reqwest::Response) -> String {
     response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
 }
 
@@ -80,7 +80,7 @@ fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> St
 }
 
 /// The rows of the `<table class="{class}">` of a page, each as its cells' text.
-fn table_rows(body: &str, class: &str) -> Vec<Vec<String>> {
+pub(crate) fn table_rows(body: &str, class: &str) -> Vec<Vec<String>> {
     let Some(table) = body.split(&format!("<table class=\"{class}\">")).nth(1) else { return Vec::new() };
     let table = table.split("</table>").next().unwrap_or("");
     let tbody = table.split("<tbody>").nth(1).unwrap_or("");

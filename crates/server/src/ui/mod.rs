@@ -13,6 +13,8 @@ pub mod audit;
 pub mod baselines;
 pub mod component_suppliers;
 pub mod dashboard;
+pub mod feeds;
+pub mod findings;
 pub mod import;
 pub mod login;
 pub mod offerings;
@@ -21,6 +23,7 @@ pub mod sboms;
 pub mod search;
 pub mod services;
 pub mod suppliers;
+pub mod vulnerabilities;
 
 use askama::Template;
 use axum::body::Bytes;
@@ -101,7 +104,9 @@ fn navigation(role: Role) -> Vec<(&'static str, &'static str)> {
     nav.push(("/suppliers", if role == Role::Supplier { "Our company" } else { "Suppliers" }));
     nav.push(("/offerings", "Offerings"));
     nav.push(("/sboms/validate", "SBOMs"));
+    nav.push(("/findings", "Findings"));
     if Need::ReadInternal.allows(role) {
+        nav.push(("/feeds", "Feeds"));
         nav.push(("/services", "Services"));
         nav.push(("/component-suppliers", "Component suppliers"));
     }

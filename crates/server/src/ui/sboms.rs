@@ -129,7 +129,7 @@ pub struct ProblemRow {
 }
 
 impl ProblemRow {
-    fn of(p: &Problem) -> ProblemRow {
+    pub(crate) fn of(p: &Problem) -> ProblemRow {
         let severity = match p.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -661,7 +661,7 @@ pub async fn show(
 
 /// A file name safe for a `Content-Disposition` header: ASCII letters, digits, `.`, `-`
 /// and `_` only, never starting with a dot.
-fn download_name(name: Option<&str>, fallback: &str) -> String {
+pub(crate) fn download_name(name: Option<&str>, fallback: &str) -> String {
     let clean: String = name
         .unwrap_or("")
         .chars()
@@ -673,7 +673,7 @@ fn download_name(name: Option<&str>, fallback: &str) -> String {
 }
 
 /// A download: the bytes as an attachment of `content_type`, never cached.
-fn attachment(bytes: Vec<u8>, content_type: &str, file_name: &str) -> Response {
+pub(crate) fn attachment(bytes: Vec<u8>, content_type: &str, file_name: &str) -> Response {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     let content_type =
@@ -754,9 +754,16 @@ pub struct ReleasePage {
     more_documents: bool,
     view: Option<SbomView>,
     can_upload: bool,
+    /// The release's id, for its VEX links and form.
+    id: String,
+    /// Its active findings, counted.
+    findings: super::findings::ReleaseFindings,
+    /// Whether the caller may apply VEX documents.
+    can_triage: bool,
 }
 
-/// `GET /releases/{id}?q=…&offset=…`: a release, its latest SBOM and its documents.
+/// `GET /releases/{id}?q=…&offset=…`: a release, its findings summary and VEX documents,
+/// its latest SBOM and its documents.
 pub async fn release(
     access: Access,
     headers: HeaderMap,
@@ -799,6 +806,9 @@ pub async fn release(
         more_documents: documents.total > documents.items.len() as u64,
         view,
         can_upload: access.can(Need::UploadEvidence),
+        id: id.to_string(),
+        findings: super::findings::release_findings(store, id).await?,
+        can_triage: access.can(Need::Triage),
     }))
 }
 

@@ -47,7 +47,7 @@ pub(super) async fn user(
     Ok(())
 }
 
-fn write_file(name: &str, text: &str) -> Result<PathBuf, std::io::Error> {
+pub(super) fn write_file(name: &str, text: &str) -> Result<PathBuf, std::io::Error> {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-uploads").join(uuid::Uuid::now_v7().to_string());
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(name);

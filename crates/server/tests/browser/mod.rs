@@ -5,6 +5,7 @@
 //! `CHAINWARD_CHROMEDRIVER` override where they are looked for.
 
 mod journey;
+mod monitoring_journey;
 mod sbom_journey;
 mod self_test;
 pub mod webdriver;
