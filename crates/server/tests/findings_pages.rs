@@ -395,11 +395,22 @@ async fn feed_uploads_import_the_real_dumps_and_show_their_reports() -> TestResu
     // A dump with a broken record: the rest is imported, the record is in the report.
     let record = json!({"id": "GHSA-good-good-good", "modified": "2099-03-01T00:00:00Z",
         "affected": [{"package": {"ecosystem": "npm", "name": "whatever"}, "versions": ["1.0.0"]}]});
-    let zip = zip_of(&[("GHSA-good-good-good.json", record.to_string().as_bytes()), ("broken.json", b"{ not json")])?;
+    let nonsense = json!({"id": "GHSA-odd-odd-odd", "modified": "2099-03-01T00:00:00Z",
+        "affected": [{"package": {"ecosystem": "npm", "name": "whatever"},
+            "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.0.0.0.0.0-💥"}]}]}]});
+    let zip = zip_of(&[
+        ("GHSA-good-good-good.json", record.to_string().as_bytes()),
+        ("odd.json", nonsense.to_string().as_bytes()),
+        ("broken.json", b"{ not json"),
+    ])?;
     let response = upload(&w, ANALYST, "/feeds/osv", &[], Some(("mixed.zip", zip))).send().await?;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, body) = page(&w, ANALYST, &location(&response)).await?;
-    assert_eq!((fact(&body, "New"), fact(&body, "Refused")), ("1".to_owned(), "1".to_owned()));
+    assert_eq!((fact(&body, "New"), fact(&body, "Refused")), ("2".to_owned(), "1".to_owned()));
+    let warnings = table_rows(&body, "warnings");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!((warnings[0][0].as_str(), warnings[0][1].as_str()), ("odd.json", "osv-range-not-evaluable"));
+    assert!(warnings[0][2].contains("GHSA-odd-odd-odd"), "{warnings:?}");
     let errors = table_rows(&body, "problems");
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0][0], "broken.json");

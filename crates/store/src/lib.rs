@@ -415,6 +415,8 @@ pub trait Store: Send + Sync + 'static {
     async fn record_feed_import(&self, import: monitoring::FeedImport) -> Result<()>;
     /// What the store holds of the feeds and the latest `n_imports` imports.
     async fn feed_status(&self, n_imports: u64) -> Result<monitoring::FeedStatus>;
+    /// One feed import's report, however old (`NotFound` when there is none).
+    async fn feed_import(&self, id: uuid::Uuid) -> Result<monitoring::FeedImport>;
     /// Stored finding events after `after_seq`. Not for suppliers.
     async fn finding_events(&self, after_seq: i64, limit: u64) -> Result<Vec<monitoring::FindingEvent>>;
 }

@@ -1354,6 +1354,21 @@ macro_rules! monitoring_fns {
                 })
             }
 
+            async fn m_feed_import(&self, id: Uuid) -> Result<FeedImport> {
+                let mut c = self.pool.acquire().await?;
+                let found: Option<FeedImportRec> = sqlx::query_as(
+                    "SELECT id, feed, source, n_records, n_new, n_updated, n_unchanged, n_errors, n_new_findings, report, \
+                     imported_by, started_at, finished_at FROM feed_imports WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?;
+                found.map(feed_import_of).ok_or_else(|| StoreError::NotFound {
+                    entity: "feed import",
+                    reference: id.to_string(),
+                })
+            }
+
             async fn m_finding_events(&self, after_seq: i64, limit: u64) -> Result<Vec<FindingEvent>> {
                 unscoped(&self.caller, "read finding events")?;
                 let mut c = self.pool.acquire().await?;

@@ -3437,6 +3437,9 @@ macro_rules! store_impl {
                 async fn feed_status(&self, n_imports: u64) -> Result<FeedStatus> {
                     self.m_feed_status(n_imports).await
                 }
+                async fn feed_import(&self, id: uuid::Uuid) -> Result<FeedImport> {
+                    self.m_feed_import(id).await
+                }
                 async fn finding_events(&self, after_seq: i64, limit: u64) -> Result<Vec<FindingEvent>> {
                     self.m_finding_events(after_seq, limit).await
                 }

@@ -180,6 +180,8 @@ pub(crate) async fn advisories_are_stored_incrementally_and_found_by_package_and
     assert_eq!(status.n_kev, 1);
     assert_eq!(status.imports.len(), 1);
     assert_eq!(status.imports[0].id, import.id);
+    assert_eq!(store.feed_import(import.id).await.unwrap(), status.imports[0]);
+    assert!(matches!(store.feed_import(Uuid::now_v7()).await, Err(StoreError::NotFound { .. })));
     assert!(audit_log(&store).await.iter().any(|e| e.action == "import" && e.entity == "feed"));
 }
 

@@ -12,7 +12,6 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use chainward_store::StoreError;
 use chainward_store::monitoring::FeedImport;
 
 use super::import::human_bytes;
@@ -25,8 +24,6 @@ use crate::state::AppState;
 
 /// Imports listed on the feeds page.
 const IMPORTS_SHOWN: u64 = 10;
-/// Imports searched for a report (the store keeps every import, but lists at most 100).
-const IMPORTS_SEARCHED: u64 = 100;
 /// Per-record errors listed on a report.
 const ERRORS_SHOWN: usize = 1000;
 
@@ -232,6 +229,8 @@ pub struct ReportPage {
     /// Further counts of the report (withdrawn, packages re-matched, findings flagged, …).
     details: Vec<(String, String)>,
     errors: Vec<ErrorRow>,
+    /// Records kept with warnings (ranges that cannot be evaluated, repaired fields).
+    warnings: Vec<ErrorRow>,
     n_errors_more: u64,
 }
 
@@ -262,16 +261,20 @@ fn report_details(report: &serde_json::Value) -> Vec<(String, String)> {
 /// it refused with why.
 pub async fn report(access: Access, headers: HeaderMap, Path(raw): Path<String>) -> Result<Response, PageError> {
     let id = parse_id(&raw)?;
-    let found = access.store().feed_status(IMPORTS_SEARCHED).await?;
-    let import = found
-        .imports
-        .into_iter()
-        .find(|i| i.id == id)
-        .ok_or_else(|| StoreError::NotFound { entity: "feed import", reference: id.to_string() })?;
+    let import = access.store().feed_import(id).await?;
     let text = |p: &serde_json::Value, key: &str| p.get(key).and_then(|v| v.as_str()).unwrap_or("").to_owned();
     let errors: Vec<ErrorRow> = import
         .report
         .get("errors")
+        .and_then(|e| e.as_array())
+        .into_iter()
+        .flatten()
+        .take(ERRORS_SHOWN)
+        .map(|p| ErrorRow { entry: text(p, "entry"), code: text(p, "code"), message: text(p, "message") })
+        .collect();
+    let warnings: Vec<ErrorRow> = import
+        .report
+        .get("record_warnings")
         .and_then(|e| e.as_array())
         .into_iter()
         .flatten()
@@ -285,6 +288,7 @@ pub async fn report(access: Access, headers: HeaderMap, Path(raw): Path<String>)
         details: report_details(&import.report),
         n_errors_more: import.n_errors.saturating_sub(errors.len() as u64),
         errors,
+        warnings,
         import: ImportRow::of(&import),
     }))
 }
