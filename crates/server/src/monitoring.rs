@@ -307,20 +307,7 @@ fn scan_finding(
     aliases.sort();
     aliases.dedup();
     let (verdict, reason) = verdict_with_reason(&m.verdict, advisory);
-    let fixed = advisory
-        .map(|a| {
-            let mut fixed: Vec<String> = a
-                .affected
-                .iter()
-                .flat_map(|af| af.ranges.iter())
-                .flat_map(|r| r.events.iter())
-                .filter_map(|e| e.fixed.clone())
-                .collect();
-            fixed.sort();
-            fixed.dedup();
-            fixed
-        })
-        .unwrap_or_default();
+    let fixed = advisory.map(Advisory::fixed_versions).unwrap_or_default();
     ScanFinding {
         purl,
         name: component.display_name(),

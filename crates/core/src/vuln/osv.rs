@@ -125,4 +125,18 @@ impl Advisory {
     pub fn is_withdrawn(&self) -> bool {
         self.withdrawn.as_deref().is_some_and(|w| !w.is_empty())
     }
+
+    /// The versions its ranges name as fixes, sorted as text and without repeats.
+    pub fn fixed_versions(&self) -> Vec<String> {
+        let mut fixed: Vec<String> = self
+            .affected
+            .iter()
+            .flat_map(|a| a.ranges.iter())
+            .flat_map(|r| r.events.iter())
+            .filter_map(|e| e.fixed.clone())
+            .collect();
+        fixed.sort();
+        fixed.dedup();
+        fixed
+    }
 }

@@ -219,6 +219,19 @@ pub struct ErrorRow {
     pub message: String,
 }
 
+/// The per-record rows of a report's list `key` (`errors`, `record_warnings`).
+fn record_rows(report: &serde_json::Value, key: &str) -> Vec<ErrorRow> {
+    let text = |p: &serde_json::Value, key: &str| p.get(key).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+    report
+        .get(key)
+        .and_then(|e| e.as_array())
+        .into_iter()
+        .flatten()
+        .take(ERRORS_SHOWN)
+        .map(|p| ErrorRow { entry: text(p, "entry"), code: text(p, "code"), message: text(p, "message") })
+        .collect()
+}
+
 /// `GET /feeds/imports/{id}`.
 #[derive(Template)]
 #[template(path = "feed_import.html")]
@@ -262,25 +275,8 @@ fn report_details(report: &serde_json::Value) -> Vec<(String, String)> {
 pub async fn report(access: Access, headers: HeaderMap, Path(raw): Path<String>) -> Result<Response, PageError> {
     let id = parse_id(&raw)?;
     let import = access.store().feed_import(id).await?;
-    let text = |p: &serde_json::Value, key: &str| p.get(key).and_then(|v| v.as_str()).unwrap_or("").to_owned();
-    let errors: Vec<ErrorRow> = import
-        .report
-        .get("errors")
-        .and_then(|e| e.as_array())
-        .into_iter()
-        .flatten()
-        .take(ERRORS_SHOWN)
-        .map(|p| ErrorRow { entry: text(p, "entry"), code: text(p, "code"), message: text(p, "message") })
-        .collect();
-    let warnings: Vec<ErrorRow> = import
-        .report
-        .get("record_warnings")
-        .and_then(|e| e.as_array())
-        .into_iter()
-        .flatten()
-        .take(ERRORS_SHOWN)
-        .map(|p| ErrorRow { entry: text(p, "entry"), code: text(p, "code"), message: text(p, "message") })
-        .collect();
+    let errors = record_rows(&import.report, "errors");
+    let warnings = record_rows(&import.report, "record_warnings");
     let title = format!("{} import of {}", import.feed.to_ascii_uppercase(), import.source);
     Ok(render(&ReportPage {
         frame: Frame::new(&access, &headers, title, "/feeds"),

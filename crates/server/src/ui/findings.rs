@@ -454,17 +454,9 @@ pub struct ShowPage {
 
 /// The versions that fix an advisory, as its ranges say.
 fn fixed_versions(raw: &str) -> Vec<String> {
-    let Ok(advisory) = serde_json::from_str::<chainward_core::vuln::osv::Advisory>(raw) else { return Vec::new() };
-    let mut fixed: Vec<String> = advisory
-        .affected
-        .iter()
-        .flat_map(|a| a.ranges.iter())
-        .flat_map(|r| r.events.iter())
-        .filter_map(|e| e.fixed.clone())
-        .collect();
-    fixed.sort();
-    fixed.dedup();
-    fixed
+    serde_json::from_str::<chainward_core::vuln::osv::Advisory>(raw)
+        .map(|advisory| advisory.fixed_versions())
+        .unwrap_or_default()
 }
 
 async fn finding_page(
