@@ -32,11 +32,28 @@ pub fn version(command: VersionCommand) -> Result<Outcome> {
         println!("{answer}");
         return Ok(Outcome::Ok);
     }
-    let input = std::io::stdin().lock();
+    // Both ends buffered and locked once: answers are flushed only when the input has
+    // nothing more buffered, that is just before waiting for more. A pipe of many pairs
+    // then costs a few writes in all, while a person at a terminal, or a program that
+    // writes one pair and waits for its answer, still gets each answer at once.
+    let mut input = std::io::BufReader::with_capacity(64 * 1024, std::io::stdin().lock());
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut failed = false;
-    for (n, line) in input.lines().enumerate() {
-        let line = line.with_context(|| format!("standard input, line {}", n + 1))?;
+    let mut line = String::new();
+    for n in 0u64.. {
+        if input.buffer().is_empty()
+            && let Err(e) = out.flush()
+        {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                return Ok(Outcome::Ok);
+            }
+            return Err(e.into());
+        }
+        line.clear();
+        let read = input.read_line(&mut line).with_context(|| format!("standard input, line {}", n + 1))?;
+        if read == 0 {
+            break;
+        }
         let mut parts = line.split_whitespace();
         let answer = match (parts.next(), parts.next(), parts.next()) {
             (Some(a), Some(b), None) => compare(scheme, a, b).map_err(|e| e.to_string()),

@@ -1,6 +1,8 @@
 //! The core crate's one integration-test binary: the public conformance suites in the
-//! shared data folder (purl-spec), read in place.
+//! shared data folder (purl-spec, OSV), read in place, and the matching engine on
+//! hand-written and real advisories.
 
+mod incremental;
 mod matching;
 mod osv_agreement;
 mod purl_suite;

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use chainward_versions::{Scheme, Version};
 
 use crate::data_dir;
+use crate::fixture_file::{case_lines, split_case};
 
 /// Why a Maven pair on one of ComparableVersion's own cycles is ordered differently.
 const MAVEN_CYCLE: &str = "Maven's comparator is cyclic here (its sorted list has 2.9.0.RC3 < 2.9.0 < 2.9.0-1 < 2.9.0.RC1 < 2.9.0.RC2); \
@@ -31,13 +32,9 @@ fn check_fixture(scheme: Scheme, label: &str, files: &[&str], known: &[Known]) {
     for file in files {
         let path = data_dir().join("versions").join(file);
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        for (index, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') || line.starts_with("//") {
-                continue;
-            }
+        for (number, line) in case_lines(&text) {
             total += 1;
-            let place = format!("{file}:{}", index + 1);
+            let place = format!("{file}:{number}");
             let outcome = check_case(scheme, line);
             match (outcome, known.iter().find(|k| k.line == line)) {
                 (Ok(()), None) => {}
@@ -60,11 +57,10 @@ fn check_fixture(scheme: Scheme, label: &str, files: &[&str], known: &[Known]) {
 
 /// One `a op b` line: both directions, and `Eq` agreeing with `Ord`.
 fn check_case(scheme: Scheme, line: &str) -> Result<(), String> {
-    let fields: Vec<&str> = line.split(' ').collect();
-    let [a, op, b] = fields.as_slice() else {
+    let Some((a, op, b)) = split_case(line) else {
         return Err("not `a op b`".into());
     };
-    let expected = match *op {
+    let expected = match op {
         "<" => Ordering::Less,
         "=" => Ordering::Equal,
         ">" => Ordering::Greater,

@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 use chainward_versions::{Scheme, Version};
 
 use crate::data_dir;
+use crate::fixture_file::{case_lines, split_case};
 
 /// Fixture lines whose expectation this crate deliberately does not reproduce, as
 /// `(file, line, reason)`. Each is still checked: it must produce the other result.
@@ -32,14 +33,8 @@ pub fn check_fixture(scheme: Scheme, files: &[&str]) {
     let mut failures = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("cannot read {file}: {e}"));
-        for (index, line) in text.lines().enumerate() {
-            let number = index + 1;
-            let line = line.trim();
-            if line.is_empty() || line.starts_with("# ") || line.starts_with("// ") || line == "#" || line == "//" {
-                continue;
-            }
-            let pieces: Vec<&str> = line.split(' ').collect();
-            let [a, op, b] = pieces[..] else { panic!("{file}:{number}: not `a op b`: {line}") };
+        for (number, line) in case_lines(&text) {
+            let Some((a, op, b)) = split_case(line) else { panic!("{file}:{number}: not `a op b`: {line}") };
             let expected = parse_op(op).unwrap_or_else(|| panic!("{file}:{number}: bad operator {op}"));
             let known = KNOWN_DIFFERENCES.iter().find(|(f, l, _)| f == file && *l == number);
             for (x, y, want) in [(a, b, expected), (b, a, expected.reverse())] {

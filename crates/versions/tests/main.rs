@@ -16,6 +16,7 @@ pub fn data_dir() -> PathBuf {
     dir
 }
 
+mod fixture_file;
 mod fixtures_a;
 mod fixtures_b;
 mod laws_a;

@@ -118,6 +118,41 @@ impl BoundTable {
         self.versions.len()
     }
 
+    /// Whether this is the table for ranges ordered by `scheme` (with the Go treatment or not).
+    pub(crate) fn is_for(&self, scheme: Scheme, go: bool) -> bool {
+        self.scheme == scheme && self.go == go
+    }
+
+    /// An empty table for `scheme`.
+    pub(crate) fn new(scheme: Scheme, go: bool) -> BoundTable {
+        BoundTable { scheme, go, versions: Vec::new() }
+    }
+
+    /// Adds the versions of `added` the table does not hold yet. Returns `None` when none
+    /// was new, else the new position of each old position, for [`CompiledAffected::shift_ranks`].
+    /// The old versions are moved, not cloned, and compared only with the added ones.
+    pub(crate) fn merge(&mut self, mut added: Vec<Version>) -> Option<Vec<usize>> {
+        added.sort();
+        added.dedup_by(|a, b| (*a).cmp(b) == Ordering::Equal);
+        added.retain(|version| self.versions.binary_search_by(|held| held.cmp(version)).is_err());
+        if added.is_empty() {
+            return None;
+        }
+        let old = std::mem::take(&mut self.versions);
+        let mut moved = Vec::with_capacity(old.len());
+        self.versions.reserve(old.len() + added.len());
+        let mut added = added.into_iter().peekable();
+        for version in old {
+            while let Some(next) = added.next_if(|next| next.cmp(&version) == Ordering::Less) {
+                self.versions.push(next);
+            }
+            moved.push(self.versions.len());
+            self.versions.push(version);
+        }
+        self.versions.extend(added);
+        Some(moved)
+    }
+
     /// Where a component version falls in the table, or why it does not parse.
     pub(crate) fn locate(&self, version: &mut ComponentVersion<'_>) -> Result<Located, String> {
         let parsed = version.parsed(self.scheme, self.go).map_err(str::to_owned)?;
@@ -357,6 +392,56 @@ impl CompiledAffected {
                 events: events.iter().map(|(bound, kind)| (rank(bound), *kind)).collect(),
                 limits: limits.iter().map(rank).collect(),
             };
+        }
+    }
+
+    /// The bound versions of the linear ranges not ranked yet (an entry added since its
+    /// package was last ranked), with the scheme and Go treatment of their table.
+    pub(crate) fn unranked_bounds(&self) -> impl Iterator<Item = (Scheme, bool, &Version)> {
+        let go_entry = self.go;
+        self.ranges.iter().flat_map(move |(_, range)| {
+            let (scheme, bounds) = match range {
+                CompiledRange::Linear { scheme, events, limits, ranked } if ranked.table == usize::MAX => {
+                    (Some(*scheme), Some(events.iter().map(|(bound, _)| bound).chain(limits.iter())))
+                }
+                _ => (None, None),
+            };
+            bounds.into_iter().flatten().filter_map(move |bound| match (scheme, bound) {
+                (Some(scheme), Bound::At(version)) => Some((scheme, go_entry && scheme == Scheme::Semver, version)),
+                _ => None,
+            })
+        })
+    }
+
+    /// Whether some linear range is not ranked yet.
+    pub(crate) fn has_unranked(&self) -> bool {
+        self.ranges
+            .iter()
+            .any(|(_, range)| matches!(range, CompiledRange::Linear { ranked, .. } if ranked.table == usize::MAX))
+    }
+
+    /// Moves the ranks already assigned after tables grew: `moved[table]` is `Some(new
+    /// position of each old position)` for each table that [`BoundTable::merge`] grew.
+    /// `introduced: "0"` and `limit: "*"` keep their ranks.
+    pub(crate) fn shift_ranks(&mut self, moved: &[Option<Vec<usize>>]) {
+        for (_, range) in &mut self.ranges {
+            let CompiledRange::Linear { ranked, .. } = range else { continue };
+            let Some(Some(moved)) = moved.get(ranked.table) else { continue };
+            let shift = |rank: Rank| -> Rank {
+                match rank {
+                    0 | Rank::MAX => rank,
+                    rank => moved
+                        .get((rank - 1) as usize)
+                        .and_then(|position| Rank::try_from(position + 1).ok())
+                        .unwrap_or(Rank::MAX - 1),
+                }
+            };
+            for (rank, _) in &mut ranked.events {
+                *rank = shift(*rank);
+            }
+            for rank in &mut ranked.limits {
+                *rank = shift(*rank);
+            }
         }
     }
 

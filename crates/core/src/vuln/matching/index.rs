@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use chainward_versions::Version;
 use serde::{Deserialize, Serialize};
 
 use super::aliases::AliasGroups;
@@ -105,6 +106,49 @@ impl PackageEntries {
         for entry in &mut self.entries {
             entry.affected.assign_ranks(&self.tables);
         }
+        self.flatten();
+    }
+
+    /// Ranks the entries added since the package was last ranked, after some may have been
+    /// dropped: their bound versions are merged into the tables, the ranks already assigned
+    /// are moved to the grown tables (integer work), and the flat arrays are rebuilt. The
+    /// verdicts are those of [`PackageEntries::rank`]: ranks are positions in sorted tables,
+    /// and a table version no entry names any more (a dropped entry's) orders nothing
+    /// wrongly, it only takes a place. This is what keeps [`AdvisoryIndex::insert`] cheap
+    /// for packages with hundreds of advisories: no re-sorting and no cloning of the
+    /// versions already ranked.
+    fn rank_added(&mut self) {
+        let mut added: Vec<Vec<Version>> = vec![Vec::new(); self.tables.len()];
+        for entry in &self.entries {
+            for (scheme, go, version) in entry.affected.unranked_bounds() {
+                let table = match self.tables.iter().position(|table| table.is_for(scheme, go)) {
+                    Some(table) => table,
+                    None => {
+                        self.tables.push(BoundTable::new(scheme, go));
+                        added.push(Vec::new());
+                        self.tables.len() - 1
+                    }
+                };
+                if let Some(versions) = added.get_mut(table) {
+                    versions.push(version.clone());
+                }
+            }
+        }
+        let moved: Vec<Option<Vec<usize>>> =
+            self.tables.iter_mut().zip(added).map(|(table, versions)| table.merge(versions)).collect();
+        let grown = moved.iter().any(Option::is_some);
+        for entry in &mut self.entries {
+            if entry.affected.has_unranked() {
+                entry.affected.assign_ranks(&self.tables);
+            } else if grown {
+                entry.affected.shift_ranks(&moved);
+            }
+        }
+        self.flatten();
+    }
+
+    /// Rebuilds the flat arrays from the entries' ranks.
+    fn flatten(&mut self) {
         self.fast.clear();
         self.ranges.clear();
         self.events.clear();
@@ -159,6 +203,13 @@ impl PackageEntries {
         }
         not_evaluable.map(|reason| Verdict::NotEvaluable { reason })
     }
+}
+
+/// The preferred verdict of one vulnerability so far, borrowing the advisory id.
+struct Candidate<'a> {
+    advisory_id: &'a str,
+    verdict: Verdict,
+    release_assumed: bool,
 }
 
 /// Advisories indexed by the packages they name. See the module docs.
@@ -240,7 +291,7 @@ impl AdvisoryIndex {
         if changed {
             for key in &touched {
                 if let Some(package) = self.by_package.get_mut(key) {
-                    package.rank();
+                    package.rank_added();
                 }
             }
         }
@@ -397,42 +448,92 @@ impl AdvisoryIndex {
     /// over unknown version, sorted by vulnerability. No version (or an empty one) gives
     /// [`Verdict::UnknownVersion`] for every advisory naming the package.
     pub fn match_package(&self, key: &PackageKey, version: Option<&str>) -> Vec<Match> {
+        let best = self.best_by_vulnerability(key, version, None);
+        let mut matches: Vec<Match> =
+            best.into_iter().map(|(root, candidate)| self.to_match(root, candidate)).collect();
+        matches.sort_by(|a, b| a.vulnerability.cmp(&b.vulnerability));
+        matches
+    }
+
+    /// The match of one vulnerability only: the vulnerability (alias group) the advisory
+    /// `advisory_id` belongs to, evaluated over that group's advisories alone. It is the
+    /// element of [`AdvisoryIndex::match_package`] with that vulnerability, or `None` where
+    /// `match_package` has none (or the id is not held).
+    ///
+    /// This is the re-match after one advisory was inserted: the other vulnerabilities'
+    /// matches depend only on their own advisories, so they cannot change, and evaluating
+    /// the package's other advisories again (hundreds for some PyPI and Go packages) would
+    /// only repeat their verdicts. The caller must still retire what the insert changed
+    /// outside this group: the matches under the old key when the new record's aliases
+    /// joined groups or changed a group's key ([`AdvisoryIndex::vulnerability_key`] before
+    /// and after), and, for a replaced record, the matches of packages the old record named
+    /// and the new one does not.
+    pub fn match_vulnerability(&self, advisory_id: &str, key: &PackageKey, version: Option<&str>) -> Option<Match> {
+        let root = self.aliases.root(self.aliases.node_of(advisory_id)?);
+        let mut best = self.best_by_vulnerability(key, version, Some(root));
+        best.remove(&root).map(|candidate| self.to_match(root, candidate))
+    }
+
+    /// The preferred candidate per vulnerability (alias root), over every package a
+    /// component of `key` is matched against; `only` restricts it to one alias root.
+    fn best_by_vulnerability<'a>(
+        &'a self,
+        key: &PackageKey,
+        version: Option<&str>,
+        only: Option<usize>,
+    ) -> HashMap<usize, Candidate<'a>> {
         let version = version.map(str::trim).filter(|version| !version.is_empty());
         let mut component = version.map(ComponentVersion::new);
-        let mut best: HashMap<usize, Match> = HashMap::new();
+        let mut best: HashMap<usize, Candidate<'a>> = HashMap::new();
         if let Some(entries) = self.by_package.get(key) {
-            self.consider(entries, false, &mut component, &mut best);
+            self.consider(entries, false, only, &mut component, &mut best);
         }
         if let Some(family) = distribution_family(&key.ecosystem) {
             if has_release(&key.ecosystem) {
                 // An advisory for the bare family covers every release.
                 let bare = PackageKey { ecosystem: family.to_owned(), name: key.name.clone() };
                 if let Some(entries) = self.by_package.get(&bare) {
-                    self.consider(entries, false, &mut component, &mut best);
+                    self.consider(entries, false, only, &mut component, &mut best);
                 }
             } else if let Some(keys) = self.by_family.get(&(family.to_owned(), key.name.clone())) {
                 for release_key in keys {
                     if let Some(entries) = self.by_package.get(release_key) {
-                        self.consider(entries, true, &mut component, &mut best);
+                        self.consider(entries, true, only, &mut component, &mut best);
                     }
                 }
             }
         }
-        let mut matches: Vec<Match> = best.into_values().collect();
-        matches.sort_by(|a, b| a.vulnerability.cmp(&b.vulnerability));
-        matches
+        best
     }
 
-    /// Evaluates `entries` and keeps, per vulnerability, the preferred match in `best`.
-    fn consider(
-        &self,
-        package: &PackageEntries,
+    /// The [`Match`] of a candidate: its strings are allocated here, once per vulnerability,
+    /// not for every advisory considered.
+    fn to_match(&self, root: usize, candidate: Candidate<'_>) -> Match {
+        let vulnerability = self.aliases.key_of_root(root).unwrap_or(candidate.advisory_id);
+        Match {
+            advisory_id: candidate.advisory_id.to_owned(),
+            vulnerability: vulnerability.to_owned(),
+            verdict: candidate.verdict,
+            release_assumed: candidate.release_assumed,
+        }
+    }
+
+    /// Evaluates `entries` (those of alias root `only`, when given) and keeps, per
+    /// vulnerability, the preferred candidate in `best`.
+    fn consider<'a>(
+        &'a self,
+        package: &'a PackageEntries,
         release_assumed: bool,
+        only: Option<usize>,
         component: &mut Option<ComponentVersion<'_>>,
-        best: &mut HashMap<usize, Match>,
+        best: &mut HashMap<usize, Candidate<'a>>,
     ) {
         let mut located: Vec<Option<Result<Located, String>>> = vec![None; package.tables.len()];
         for (position, fast) in package.fast.iter().enumerate() {
+            let root = self.aliases.root(fast.alias_node);
+            if only.is_some_and(|only| only != root) {
+                continue;
+            }
             let verdict = match component.as_mut() {
                 Some(component) => {
                     let verdict = if fast.slow {
@@ -449,25 +550,15 @@ impl AdvisoryIndex {
                 None => Verdict::UnknownVersion,
             };
             let Some(entry) = package.entries.get(position) else { continue };
-            let root = self.aliases.root(fast.alias_node);
             // Affected over not evaluable over unknown version; then a match that assumes no
             // release; then the lowest advisory id, so the result does not depend on order.
             let better = best.get(&root).is_none_or(|held| {
                 let new = (verdict.rank(), !release_assumed, std::cmp::Reverse(entry.advisory_id.as_str()));
-                let old = (held.verdict.rank(), !held.release_assumed, std::cmp::Reverse(held.advisory_id.as_str()));
+                let old = (held.verdict.rank(), !held.release_assumed, std::cmp::Reverse(held.advisory_id));
                 new > old
             });
             if better {
-                let vulnerability = self.aliases.key_of_root(root).unwrap_or(&entry.advisory_id);
-                best.insert(
-                    root,
-                    Match {
-                        advisory_id: entry.advisory_id.clone(),
-                        vulnerability: vulnerability.to_owned(),
-                        verdict,
-                        release_assumed,
-                    },
-                );
+                best.insert(root, Candidate { advisory_id: &entry.advisory_id, verdict, release_assumed });
             }
         }
     }
