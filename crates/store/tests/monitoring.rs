@@ -82,6 +82,18 @@ fn ingest(offering: OfferingId, release: &str, sbom: Sbom) -> SbomIngest {
     }
 }
 
+/// Records the npm package of every component that has none yet, as the monitor would.
+async fn learn_npm_packages(store: &std::sync::Arc<dyn chainward_store::Store>) -> usize {
+    let pending = store.components_without_package(100).await.unwrap();
+    store
+        .set_component_packages(
+            pending.iter().map(|c| (c.component, Some(("npm".to_owned(), c.name.clone())))).collect(),
+        )
+        .await
+        .unwrap();
+    pending.len()
+}
+
 fn finding(component: ComponentId, vulnerability: &str, advisory: &str, kev: bool) -> NewFinding {
     NewFinding {
         component,
@@ -195,14 +207,7 @@ pub(crate) async fn findings_appear_are_seen_again_go_and_carry_decisions_to_new
     let release_10 = report.sbom.release;
 
     // Components learn their OSV package once.
-    let pending = store.components_without_package(100).await.unwrap();
-    assert_eq!(pending.len(), 2);
-    store
-        .set_component_packages(
-            pending.iter().map(|c| (c.component, Some(("npm".to_owned(), c.name.clone())))).collect(),
-        )
-        .await
-        .unwrap();
+    assert_eq!(learn_npm_packages(&store).await, 2);
     assert!(store.components_without_package(100).await.unwrap().is_empty());
     let components = store.release_components(release_10).await.unwrap();
     let left_pad = components.iter().find(|c| c.name == "left-pad").unwrap().component;
@@ -288,13 +293,7 @@ pub(crate) async fn findings_appear_are_seen_again_go_and_carry_decisions_to_new
         .await
         .unwrap();
     let release_11 = report.sbom.release;
-    let pending = store.components_without_package(100).await.unwrap();
-    store
-        .set_component_packages(
-            pending.iter().map(|c| (c.component, Some(("npm".to_owned(), c.name.clone())))).collect(),
-        )
-        .await
-        .unwrap();
+    learn_npm_packages(&store).await;
     let next = store
         .apply_matches(vec![MatchRun {
             release: release_11,
@@ -350,13 +349,7 @@ pub(crate) async fn findings_are_confined_to_the_suppliers_scope(db: Db) {
     let report = store.ingest_sbom(ingest(t.edge.id, "1.0", npm_sbom(&[("left-pad", "1.2.0")]))).await.unwrap();
     let release_10 = report.sbom.release;
     store.ingest_sbom(ingest(t.rival_db.id, "2.0", npm_sbom(&[("left-pad", "1.2.0")]))).await.unwrap();
-    let pending = store.components_without_package(100).await.unwrap();
-    store
-        .set_component_packages(
-            pending.iter().map(|c| (c.component, Some(("npm".to_owned(), c.name.clone())))).collect(),
-        )
-        .await
-        .unwrap();
+    learn_npm_packages(&store).await;
     let mut runs = Vec::new();
     for release in [release_10, t.rival_release.id] {
         let components = store.release_components(release).await.unwrap();
