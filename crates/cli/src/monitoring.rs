@@ -17,6 +17,9 @@ use crate::Outcome;
 use crate::args::{FeedKind, FeedsCommand, FindingsCommand, Format, ScanArgs, VersionCommand, VexCommand};
 use crate::output::{Table, opt, print};
 
+/// The longest line `version cmp --stdin` reads.
+const MAX_STDIN_LINE: u64 = 64 * 1024;
+
 /// `chainward version cmp`: no database.
 pub fn version(command: VersionCommand) -> Result<Outcome> {
     let VersionCommand::Cmp { ecosystem, a, b, stdin } = command;
@@ -50,12 +53,21 @@ pub fn version(command: VersionCommand) -> Result<Outcome> {
             return Err(e.into());
         }
         line.clear();
-        let read = input.read_line(&mut line).with_context(|| format!("standard input, line {}", n + 1))?;
+        // At most MAX_STDIN_LINE bytes of a line are kept: a longer one is skipped to its end
+        // and answered as an error, so no input can grow memory without bound.
+        let read = std::io::Read::take(&mut input, MAX_STDIN_LINE + 1)
+            .read_line(&mut line)
+            .with_context(|| format!("standard input, line {}", n + 1))?;
         if read == 0 {
             break;
         }
+        let too_long = read as u64 > MAX_STDIN_LINE && !line.ends_with('\n');
+        if too_long {
+            input.skip_until(b'\n').with_context(|| format!("standard input, line {}", n + 1))?;
+        }
         let mut parts = line.split_whitespace();
         let answer = match (parts.next(), parts.next(), parts.next()) {
+            _ if too_long => Err(format!("longer than {MAX_STDIN_LINE} bytes")),
             (Some(a), Some(b), None) => compare(scheme, a, b).map_err(|e| e.to_string()),
             (None, _, _) => Err("empty line: expected `A B`".to_owned()),
             _ => Err("expected two versions `A B`".to_owned()),

@@ -132,6 +132,14 @@ fn version_cmp_answers_per_ecosystem_and_one_line_per_stdin_pair() {
     assert_eq!(answers.len(), 3, "{answers:?}");
     assert_eq!((answers[0].as_str(), answers[2].as_str()), ("<", ">"));
     assert!(answers[1].starts_with("error: line 2"), "{answers:?}");
+    // A line longer than 64 KiB is answered as an error without being kept.
+    let long = format!("1.0.0 {}\n1.0.0 1.0.0\n", "9".repeat(200_000));
+    let out = s.run_with_stdin(&["version", "cmp", "semver", "--stdin"], &long);
+    assert_eq!(out.status.code(), Some(2));
+    let answers: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).collect();
+    assert_eq!(answers.len(), 2, "{answers:?}");
+    assert!(answers[0].contains("longer than 65536 bytes"), "{answers:?}");
+    assert_eq!(answers[1], "=");
 }
 
 /// The OSV dump of an ecosystem imports from its zip, from a folder of its records and from
