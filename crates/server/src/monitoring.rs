@@ -419,6 +419,31 @@ pub struct RecordProblem {
     pub message: String,
 }
 
+/// A record read, made ready to store.
+struct Prepared {
+    /// The row to store.
+    row: chainward_store::monitoring::NewAdvisory,
+    /// What it has wrong (see [`record_warnings`]).
+    warnings: Vec<RecordProblem>,
+    /// The base ecosystem of each affected package, for the report's counts.
+    ecosystems: Vec<String>,
+}
+
+impl Prepared {
+    fn of(parsed: chainward_formats::feeds::archive::ParsedAdvisory, source: &str) -> Prepared {
+        let warnings = record_warnings(&parsed);
+        let ecosystems = parsed
+            .advisory
+            .affected
+            .iter()
+            .filter_map(|a| a.package.as_ref())
+            .map(|p| p.ecosystem.split(':').next().unwrap_or_default().to_owned())
+            .collect();
+        let row = new_advisory(&parsed.advisory, parsed.raw, source);
+        Prepared { row, warnings, ecosystems }
+    }
+}
+
 /// What a record that was kept has wrong: the reader's warnings, and every range that
 /// cannot be evaluated whatever the version (`osv-range-not-evaluable`: an event version
 /// that is not one of the ecosystem, `1.0.0.0.0.0-💥`), each naming the entry and where.
@@ -455,14 +480,18 @@ pub async fn import_osv(
     label: &str,
     progress: Option<Progress>,
 ) -> Result<chainward_store::monitoring::FeedImport, FeedError> {
-    use chainward_formats::feeds::archive::{self, Limits, RecordOutcome};
+    use chainward_formats::feeds::archive::{self, Limits, RecordError, RecordOutcome};
     let started_at = time::OffsetDateTime::now_utc();
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<RecordOutcome>(IMPORT_BATCH);
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<Prepared, RecordError>>(IMPORT_BATCH);
+    let source_label = label.to_owned();
     let reader = tokio::task::spawn_blocking(move || {
         let limits = Limits::default();
+        // The CPU work per record (its ranges compiled for the warnings, its scores, the
+        // row to store) is done here, on the blocking thread, not on the runtime.
         let send = |outcome: RecordOutcome| {
+            let prepared = outcome.map(|parsed| Prepared::of(parsed, &source_label));
             // The receiver only goes away when the import failed; stop sending then.
-            let _ = sender.blocking_send(outcome);
+            let _ = sender.blocking_send(prepared);
         };
         match source {
             OsvSource::ZipBytes(bytes) => archive::osv_records_from_zip_bytes(&bytes, &limits, send),
@@ -486,22 +515,18 @@ pub async fn import_osv(
         let done = next.is_none();
         if let Some(outcome) = next {
             match outcome {
-                Ok(parsed) => {
+                Ok(prepared) => {
                     n_records += 1;
-                    let record_warnings = record_warnings(&parsed);
-                    n_warnings += record_warnings.len() as u64;
+                    n_warnings += prepared.warnings.len() as u64;
                     let room = MAX_REPORTED_ERRORS.saturating_sub(warnings.len());
-                    warnings.extend(record_warnings.into_iter().take(room));
-                    if parsed.advisory.is_withdrawn() {
+                    warnings.extend(prepared.warnings.into_iter().take(room));
+                    if prepared.row.withdrawn.is_some() {
                         withdrawn += 1;
                     }
-                    for affected in &parsed.advisory.affected {
-                        if let Some(package) = &affected.package {
-                            let base = package.ecosystem.split(':').next().unwrap_or_default().to_owned();
-                            *ecosystems.entry(base).or_default() += 1;
-                        }
+                    for base in prepared.ecosystems {
+                        *ecosystems.entry(base).or_default() += 1;
                     }
-                    let row = new_advisory(&parsed.advisory, parsed.raw, label);
+                    let row = prepared.row;
                     batch_names.insert(row.id.clone(), row.packages.iter().map(|(_, n)| n.clone()).collect());
                     batch.push(row);
                 }
